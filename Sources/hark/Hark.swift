@@ -80,8 +80,12 @@ struct Hark: AsyncParsableCommand {
         return path.joined(separator: " ")
     }
 
+    /// Writes the failure line and exits. Off a terminal the line carries journald's error
+    /// priority `<3>`, like every other line on stderr; on a terminal it is the bare message.
     static func fail(_ line: String, code: ExitCode) -> Never {
-        JournalLogHandler.writeToStandardError(line.hasPrefix("hark") ? line : "hark: \(line)")
+        let text = line.hasPrefix("hark") ? line : "hark: \(line)"
+        let prefix = isatty(STDERR_FILENO) == 1 ? "" : "<\(JournalLogHandler.syslogPriority(.error))>"
+        JournalLogHandler.writeToStandardError(prefix + text)
         exit(withError: code)
     }
 }

@@ -70,9 +70,8 @@ struct RecordCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try global.bootstrapLogging(label: "hark.record")
         let format = try resolvedFormat()
+        var file = try makeRecordingFile(path: output, format: format)  // 73 before any device opens
         let pcm = chooseDevice(logger: logger)
-
-        var file = try makeRecordingFile(path: output, format: format)
         let engine = CaptureEngine(device: pcm, format: .microphone, logger: Logger(label: "hark.capture"))
         let chunks: AsyncStream<[Int16]>
         do {
