@@ -84,7 +84,7 @@ import Testing
         #expect(status == 0, "stderr: \(stderr)")
         #expect(stderr.range(of: "lost|gone|disconnect", options: [.regularExpression, .caseInsensitive]) != nil,
                 "device loss not reported: \(stderr)")
-        #expect(stderr.range(of: "reopen", options: .caseInsensitive) != nil, "reopen not reported: \(stderr)")
+        #expect(stderr.range(of: "reopened", options: .caseInsensitive) != nil, "reopen not reported: \(stderr)")
 
         let recorded = try Tone(wavFile: output)
         #expect(abs(recorded.seconds - 6) < 0.02, "\(recorded.seconds) s in the file")

@@ -41,7 +41,7 @@ final class FilePlayer: Sendable {
         do {
             wav = try WAVFile.read(path: input)
         } catch {
-            throw CLIError("\(error); give a 16-bit PCM WAV file", exitCode: Sysexits.dataError)
+            throw CLIError("\(error)", exitCode: Sysexits.dataError)  // WAVError names the path and the fix
         }
         try start(wav.format)
         try await write(wav.samples)
@@ -59,6 +59,8 @@ final class FilePlayer: Sendable {
             do {
                 chunks = bytes.isEmpty ? try decoder.finish() : try decoder.feed(bytes)
             } catch {
+                // Let what did decode finish playing, then say why the rest could not.
+                try? await drain()
                 throw CLIError("'\(input)' is not a playable MP3: \(error)", exitCode: Sysexits.dataError)
             }
             for chunk in chunks where !interrupted {
