@@ -49,7 +49,6 @@ public struct AudioDeviceError: Error, Sendable, Equatable, CustomStringConverti
     static func opening(_ device: String, _ stream: PCMStream, _ error: ALSAError) -> AudioDeviceError {
         let what = "\(stream) device '\(device)'"
         let shipped = stream == .capture ? "hark_capture (dsnoop)" : "hark_playback (dmix)"
-        let lister = stream == .capture ? "arecord -L" : "aplay -L"
         switch -error.code {
         case EBUSY:
             return AudioDeviceError(kind: .busy, device: device, stream: stream, alsaError: error, message:
@@ -59,7 +58,7 @@ public struct AudioDeviceError: Error, Sendable, Equatable, CustomStringConverti
         case ENOENT:
             return AudioDeviceError(kind: .notFound, device: device, stream: stream, alsaError: error, message:
                 "\(what) is not defined in the ALSA configuration, or its card is absent (\(error)). "
-                + "Run `hark audio devices` or `\(lister)` to list the PCMs, or install the shipped "
+                + "Run `hark audio devices` or `aplay -L` to list the PCMs, or install the shipped "
                 + "asound.conf.d fragments.")
         case ENODEV, ENXIO:
             return AudioDeviceError(kind: .unavailable, device: device, stream: stream, alsaError: error, message:

@@ -7,8 +7,10 @@ import Synchronization
 /// The capture thread owns the PCM: it opens it (reporting the first failure back to `start()`),
 /// reads one period at a time with blocking `snd_pcm_readi`, and yields each whole period into
 /// an `AsyncStream` whose buffer holds at most `bufferedChunks` chunks. When the consumer falls
-/// behind, the oldest chunk is dropped (the newest audio is what the recognizer needs) and
-/// counted in `statistics.droppedChunks`. Overruns are recovered in place; a device that goes
+/// that far behind, new chunks are dropped and counted in `statistics.droppedChunks`: what the
+/// consumer gets stays continuous from the start (the start of a spoken command matters most,
+/// and an unpaced source such as the `file` plugin still records its input in order), and
+/// latency stays bounded by the buffer. Overruns are recovered in place; a device that goes
 /// away is reopened with backoff, and the stream carries on.
 public final class CaptureEngine: AudioCapture {
     /// The PCM name (`hark_capture`, `pulse`, `default`).
@@ -44,7 +46,7 @@ public final class CaptureEngine: AudioCapture {
     ///   - logger: where opens, lost devices and reopens are reported.
     ///   - driver: the alsa-lib chokepoint (`.system`, or a fake in tests).
     ///   - backoff: waits between attempts to reopen a lost device.
-    ///   - bufferedChunks: chunks (10 ms each) the stream holds before dropping the oldest.
+    ///   - bufferedChunks: chunks (10 ms each) the stream holds before dropping new ones.
     public init(device: String, format: AudioFormat = .microphone, logger: Logger, driver: PCMDriver = .system,
                 backoff: ReopenBackoff = .standard, bufferedChunks: Int = 100) {
         self.device = device
@@ -70,7 +72,7 @@ public final class CaptureEngine: AudioCapture {
         stopAndWait()
         let statistics = StatisticsCounter()
         counters.withLock { $0 = statistics }
-        let (stream, continuation) = AsyncStream.makeStream(of: [Int16].self, bufferingPolicy: .bufferingNewest(bufferedChunks))
+        let (stream, continuation) = AsyncStream.makeStream(of: [Int16].self, bufferingPolicy: .bufferingOldest(bufferedChunks))
         let run = Run(continuation: continuation)
         let connection = PCMConnectionFactory(
             device: device, stream: .capture, driver: driver,
