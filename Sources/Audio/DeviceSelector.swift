@@ -169,3 +169,13 @@ extension String {
         String(drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
     }
 }
+
+import Logging
+
+extension DeviceSelection {
+    /// Logs both choices with their reasons (at start, as the issue asks).
+    public func log(to logger: Logger) {
+        logger.info("capture device: \(capture.pcm)", metadata: ["reason": "\(capture.reason)"])
+        logger.info("playback device: \(playback.pcm)", metadata: ["reason": "\(playback.reason)"])
+    }
+}
