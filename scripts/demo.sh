@@ -47,7 +47,9 @@ start=$(now_ms)
 elapsed=$(( $(now_ms) - start ))
 opus_bytes=$(stat -c %s "$out/request.opus")
 echo "   Opus: $out/request.opus, $opus_bytes bytes = $((opus_bytes / 80)) packets of 80 bytes" \
-     "($((opus_bytes % 80)) left over), in $elapsed ms (unpaced file plugin)"
+     "($((opus_bytes % 80)) left over), in $elapsed ms"
+echo "   (the file plugin is not paced: after the request it returns silence as fast as it is read," \
+     "so the engine drops chunks the recorder no longer takes; dropped_chunks above counts them)"
 
 "$hark" audio record --device hark_demo_mic --seconds "$seconds" "$out/request.l16" 2>/dev/null
 if cmp -s "$out/request.l16" "$out/mic.raw"; then
