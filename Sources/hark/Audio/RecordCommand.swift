@@ -96,6 +96,7 @@ struct RecordCommand: AsyncParsableCommand {
                     if chunk.count > left { chunk = Array(chunk.prefix(left)) }
                     remaining = left - chunk.count
                 }
+                if samples == 0 { logger.debug("first audio chunk", metadata: ["samples": "\(chunk.count)"]) }
                 try file.append(chunk)
                 samples += chunk.count
                 if remaining == 0 { break }
@@ -104,6 +105,7 @@ struct RecordCommand: AsyncParsableCommand {
             engine.stop()
             throw CLIError("writing '\(output)' failed: \(error)", exitCode: Sysexits.ioError)
         }
+        logger.debug("capture done; stopping the engine", metadata: ["samples": "\(samples)"])
         engine.stop()
         do {
             try file.close()

@@ -65,10 +65,29 @@ final class PulseAudioServer {
             guard daemon?.isRunning == true else {
                 throw TestSetupError("pulseaudio exited at start: \(daemon?.stderr ?? "")")
             }
-            if await answers() { return }
+            if await answers() { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TestSetupError("pulseaudio did not answer on \(socketPath) within \(timeout): \(daemon?.stderr ?? "")")
+        guard await answers() else {
+            throw TestSetupError("pulseaudio did not answer on \(socketPath) within \(timeout): \(daemon?.stderr ?? "")")
+        }
+        try await keepLatencyLow(until: deadline)
+    }
+
+    /// An idle null sink renders in blocks of up to 2 s, and a new recording stream on its
+    /// monitor gets its first data only when the current block ends (measured: 0.2 to 1.9 s
+    /// before hark's first chunk, and the same for `arecord -D pulse`). A real sound card's
+    /// sink has no such stall. A 10 ms recording stream kept on the monitor makes the sink work
+    /// in small blocks; once that stream receives data, the sink has switched.
+    private func keepLatencyLow(until deadline: ContinuousClock.Instant) async throws {
+        let keeper = try client("parec", ["--device=hark_test.monitor", "--latency-msec=10", "--raw",
+                                          "--format=s16le", "--rate=8000", "--channels=1"])
+        while keeper.stdoutData.isEmpty {
+            guard keeper.isRunning, ContinuousClock.now < deadline else {
+                throw TestSetupError("the monitor of hark_test gave no data: \(keeper.stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// `pactl info` against our socket succeeds.
