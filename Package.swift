@@ -54,7 +54,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CALSA", "CGPIOD", "CCurl", "COpus", "CMPG123"]),
-        .testTarget(name: "HarkCLITests", dependencies: ["hark"]),
+        .testTarget(name: "HarkCLITests", dependencies: [
+            "hark", .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -97,6 +97,41 @@ import Testing
         #expect(abs((late.frequency ?? 0) - 660) <= 10, "after the restart: \(late.frequency ?? 0) Hz")
     }
 
+    /// Without --seconds a recording runs until SIGTERM (systemd) or SIGINT (Ctrl-C); either
+    /// way hark exits 0 and the file is finished: WAV sizes patched, Opus whole packets.
+    @Test func stopSignalsFinishTheFile() async throws {
+        let pulse = try PulseAudioServer()
+        try await pulse.start()
+        let tone = pulse.directory.appendingPathComponent("tone-440.wav").path
+        try Tone.writeSine(frequency: 440, seconds: 6, to: tone)
+        _ = try pulse.play(tone)
+        try await Task.sleep(for: .milliseconds(200))
+
+        let wav = pulse.directory.appendingPathComponent("until-term.wav").path
+        let recorder = try HarkBinary.start(["audio", "record", wav], environment: pulse.clientEnvironment,
+                                            scratch: pulse.directory)
+        try await Task.sleep(for: .milliseconds(1500))
+        recorder.send(SIGTERM)
+        #expect(await recorder.waitForExit(timeout: .seconds(5)) == 0, "stderr: \(recorder.stderr)")
+        #expect(recorder.stderr.contains("SIGTERM received"), "\(recorder.stderr)")
+        let recorded = try Tone(wavFile: wav)
+        let size = try FileManager.default.attributesOfItem(atPath: wav)[.size] as? Int ?? 0
+        #expect(size == 44 + recorded.samples.count * 2, "WAV header not finished: \(size) bytes")
+        #expect(recorded.seconds > 1.0 && recorded.seconds < 1.8, "\(recorded.seconds) s")
+        #expect(abs((recorded.slice(from: 0.3, to: 1.0).frequency ?? 0) - 440) <= 10)
+
+        let opus = pulse.directory.appendingPathComponent("until-int.opus").path
+        let talker = try HarkBinary.start(["audio", "record", opus], environment: pulse.clientEnvironment,
+                                          scratch: pulse.directory)
+        try await Task.sleep(for: .milliseconds(1000))
+        talker.send(SIGINT)
+        #expect(await talker.waitForExit(timeout: .seconds(5)) == 0, "stderr: \(talker.stderr)")
+        let bytes = try FileManager.default.attributesOfItem(atPath: opus)[.size] as? Int ?? 0
+        // 50 packets of 80 bytes per second of audio, nothing else.
+        #expect(bytes > 0 && bytes % 80 == 0, "\(bytes) bytes")
+        #expect(bytes / 80 >= 30 && bytes / 80 <= 70, "\(bytes / 80) packets in about 1 s")
+    }
+
     /// (e) With PULSE_SERVER set and answering, `hark audio devices` picks pulse and says why.
     @Test func devicesNamesPulseAndWhy() async throws {
         let pulse = try PulseAudioServer()
