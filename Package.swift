@@ -50,7 +50,10 @@ let package = Package(
         .testTarget(name: "ALSATests", dependencies: ["ALSA"]),
         .testTarget(name: "OpusTests", dependencies: ["Opus"]),
         .testTarget(name: "MP3Tests", dependencies: ["MP3"]),
-        .testTarget(name: "AudioTests", dependencies: ["Audio"]),
+        .testTarget(name: "AudioTests", dependencies: [
+            "Audio", "ALSA",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CALSA", "CGPIOD", "CCurl", "COpus", "CMPG123"]),
         .testTarget(name: "HarkCLITests", dependencies: ["hark"]),
     ],
