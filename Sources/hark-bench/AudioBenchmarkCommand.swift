@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Opus
 
 /// `hark-bench audio`: Opus encode and MP3 decode speed as multiples of real time, and the
@@ -41,17 +42,35 @@ struct AudioBenchmarkCommand: AsyncParsableCommand {
             table.add("MP3 decode, \(format.sampleRate / 1000) kHz \(format.channels == 1 ? "mono" : "stereo")", mp3, goal: "≥ 200× real time")
         }
 
-        print(table.rendered)
-        print("× real time = audio seconds / wall seconds (fastest of \(runs)); CPU × = audio seconds / CPU seconds of the decoding thread.")
+        emit(table.rendered)
+        emit("× real time = audio seconds / wall seconds (fastest of \(runs)); CPU × = audio seconds / CPU seconds of the decoding thread.")
         if captureSeconds > 0 {
-            print("")
+            emit("")
             await captureSection()
         }
     }
 
-    /// Filled in by `CaptureBenchmark` once the capture engine is in.
+    /// Capture → encode from the paced PulseAudio device, or the reason it was skipped.
     func captureSection() async {
-        print("capture→encode: skipped (CaptureEngine not available in this build)")
+        if let reason = CaptureBenchmark.unavailableReason() {
+            emit("capture→encode: skipped: \(reason)")
+            return
+        }
+        do {
+            let results = try await CaptureBenchmark(fixtures: fixtures, seconds: captureSeconds).run()
+            var table = BenchTable(header: ["capture from 'pulse' (paced null-sink monitor)", "audio s", "wall s", "CPU s", "CPU % of a core", "bytes", "xruns/drops", "goal"])
+            for result in results {
+                let m = result.measurement
+                let name = result.format == .l16 ? "capture → L16 (capture alone)" : "capture → Opus (complexity \(OpusEncoder.defaultComplexity))"
+                table.add(row: [name, format(m.audioSeconds, 2), format(m.wallSeconds, 2), format(m.cpuSeconds, 3),
+                                 format(m.coreShare * 100, 2) + " %", String(result.bytes),
+                                 "\(result.statistics.xruns)/\(result.statistics.droppedChunks)", "≤ 1 % of a core"])
+            }
+            emit(table.rendered)
+            emit("CPU = getrusage(RUSAGE_SELF) of this process (capture thread, pulse plugin, encoder) from the first chunk to the last.")
+        } catch {
+            emit("capture→encode: skipped: \(error)")
+        }
     }
 
     /// Fixtures/ at the top of the source tree this executable was built from.
@@ -64,7 +83,11 @@ struct AudioBenchmarkCommand: AsyncParsableCommand {
 
 /// A plain text table: one row per benchmark.
 struct BenchTable {
-    private var rows: [[String]] = [["benchmark", "audio s", "wall s", "× real time", "CPU ×", "CPU % of a core", "goal"]]
+    private var rows: [[String]]
+
+    init(header: [String] = ["benchmark", "audio s", "wall s", "× real time", "CPU ×", "CPU % of a core", "goal"]) {
+        rows = [header]
+    }
 
     mutating func add(_ name: String, _ m: Measurement, goal: String) {
         rows.append([name, format(m.audioSeconds, 1), format(m.wallSeconds, 3), format(m.realTimeFactor, 0) + "×",
@@ -99,4 +122,10 @@ func format(_ value: Double, _ digits: Int) -> String {
 
 extension String {
     func padding(to width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+}
+
+/// Writes a line to standard output at once (unbuffered), so the codec table shows before
+/// the slower capture run even when the output is a file or a pipe.
+func emit(_ line: String = "") {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
