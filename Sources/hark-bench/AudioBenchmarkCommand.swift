@@ -61,13 +61,19 @@ struct AudioBenchmarkCommand: AsyncParsableCommand {
             var table = BenchTable(header: ["capture from 'pulse' (paced null-sink monitor)", "audio s", "wall s", "CPU s", "CPU % of a core", "bytes", "xruns/drops", "goal"])
             for result in results {
                 let m = result.measurement
-                let name = result.format == .l16 ? "capture → L16 (capture alone)" : "capture → Opus (complexity \(OpusEncoder.defaultComplexity))"
+                let name = switch result.format {
+                case .l16: "capture → L16 (capture alone)"
+                case .opus: "capture → Opus (complexity \(OpusEncoder.defaultComplexity))"
+                case nil: "reference: arecord -D pulse, same periods"
+                }
                 table.add(row: [name, format(m.audioSeconds, 2), format(m.wallSeconds, 2), format(m.cpuSeconds, 3),
                                  format(m.coreShare * 100, 2) + " %", String(result.bytes),
-                                 "\(result.statistics.xruns)/\(result.statistics.droppedChunks)", "≤ 1 % of a core"])
+                                 result.format == nil ? "-" : "\(result.statistics.xruns)/\(result.statistics.droppedChunks)",
+                                 result.format == nil ? "" : "≤ 1 % of a core"])
             }
             emit(table.rendered)
-            emit("CPU = getrusage(RUSAGE_SELF) of this process (capture thread, pulse plugin, encoder) from the first chunk to the last.")
+            emit("CPU = getrusage(RUSAGE_SELF) of this process (capture thread, pulse plugin, encoder) from the first chunk to the last;")
+            emit("arecord's from wait4, start-up included.")
         } catch {
             emit("capture→encode: skipped: \(error)")
         }

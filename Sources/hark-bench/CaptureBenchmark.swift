@@ -14,7 +14,8 @@ struct CaptureBenchmark {
     var seconds: Double
 
     struct Result {
-        var format: MicrophoneFormat
+        /// What was measured; nil for the arecord reference.
+        var format: MicrophoneFormat?
         var measurement: Measurement
         var bytes: Int
         var statistics: AudioStatistics
@@ -47,7 +48,29 @@ struct CaptureBenchmark {
         for format in [MicrophoneFormat.l16, .opus] {
             results.append(try await capture(format))
         }
+        if let reference = try? arecordReference(server: server) { results.append(reference) }
         return results
+    }
+
+    /// The same capture by alsa-utils' `arecord` (10 ms periods, 100 ms buffer, as the engine
+    /// asks): the cost of the pulse plugin itself, whatever program reads it. Its CPU comes
+    /// from `wait4`, its wall time includes its start-up.
+    private func arecordReference(server: PulseDaemon) throws -> Result? {
+        guard findExecutable("arecord") != nil else { return nil }
+        let duration = seconds.rounded(.up)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let child = try launch("arecord", [
+            "-q", "-D", "pulse", "-f", "S16_LE", "-r", "16000", "-c", "1", "-d", String(Int(duration)),
+            "--period-size=160", "--buffer-size=1600", "/dev/null",
+        ], environment: ["PULSE_SERVER": server.address])
+        let usage = child.wait()
+        let wall = clock.now - start
+        func cpu(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        return Result(format: nil, measurement: Measurement(audioSeconds: duration, wallSeconds: wallSeconds,
+                                                            cpuSeconds: cpu(usage.ru_utime) + cpu(usage.ru_stime)),
+                      bytes: Int(duration * 32_000), statistics: AudioStatistics())
     }
 
     private func capture(_ format: MicrophoneFormat) async throws -> Result {
@@ -136,6 +159,14 @@ struct ChildProcess {
     var isRunning: Bool {
         var status: Int32 = 0
         return waitpid(pid, &status, WNOHANG) == 0
+    }
+
+    /// Waits for the child to exit (`wait4`) and returns the CPU it used.
+    func wait() -> rusage {
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = wait4(pid, &status, 0, &usage)
+        return usage
     }
 
     /// SIGTERM, then up to 2 s for it to exit, then SIGKILL; always reaps.
