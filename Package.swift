@@ -42,8 +42,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "hark-bench", dependencies: [
-            "Audio",
+            "Audio", "Opus", "MP3",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "ALSATests", dependencies: ["ALSA"]),

@@ -24,7 +24,8 @@ public enum MicrophoneFormat: String, Sendable, CaseIterable {
 ///   as one 80-byte packet; packets follow each other with no framing. A partial frame left
 ///   at the end is dropped, as the AVS SDK does.
 ///
-/// Chunks of any length work; 10 ms is what the engine delivers.
+/// Chunks of any length work; 10 ms is what the engine delivers. A copy shares the Opus
+/// encoder's state with the original, so use one value per stream.
 public struct MicrophoneEncoder {
     /// The encoding this encoder produces.
     public let format: MicrophoneFormat
@@ -33,10 +34,14 @@ public struct MicrophoneEncoder {
     /// Samples waiting for a whole Opus frame (fewer than 320).
     private var pending: [Int16] = []
 
-    /// - Throws: `OpusError` when libopus refuses the AVS settings (never expected).
-    public init(format: MicrophoneFormat) throws {
+    /// - Parameters:
+    ///   - format: the encoding AVS is told about in the Recognize event.
+    ///   - opusComplexity: libopus search effort 0...10 (`OpusEncoder.defaultComplexity`
+    ///     explains the default); ignored for L16.
+    /// - Throws: `OpusError` when libopus refuses the settings.
+    public init(format: MicrophoneFormat, opusComplexity: Int = OpusEncoder.defaultComplexity) throws {
         self.format = format
-        opus = format == .opus ? try OpusEncoder() : nil
+        opus = format == .opus ? try OpusEncoder(complexity: opusComplexity) : nil
         pending.reserveCapacity(OpusEncoder.frameSamples * 2)
     }
 

@@ -21,7 +21,7 @@ public final class MP3Decoder {
     /// enough that an HTML error page fails at once instead of being buffered.
     public static let junkLimit = 64 * 1024
 
-    /// The format of the PCM most recently returned; nil until the first frame decodes.
+    /// The stream's current output format; nil until the first frame header has been read.
     public private(set) var format: MP3Format?
     /// Whole MPEG frames decoded so far.
     public private(set) var framesDecoded = 0
@@ -29,7 +29,8 @@ public final class MP3Decoder {
     public private(set) var bytesFed = 0
 
     private let handle: OpaquePointer
-    private var output: [UInt8]
+    /// Where `mpg123_read` writes: whole 16-bit samples, so no reinterpretation of bytes.
+    private var output: [Int16]
     private var state = State.decoding
     /// The first bytes of the stream, kept until an ID3v2 header (10 bytes) can be read.
     private var head: [UInt8] = []
@@ -47,7 +48,7 @@ public final class MP3Decoder {
             throw .library(operation: "mpg123_new", code: error, message: MP3Error.message(for: error))
         }
         self.handle = handle
-        output = [UInt8](repeating: 0, count: max(mpg123_outblock(handle), 16 * 1024))
+        output = [Int16](repeating: 0, count: max(mpg123_outblock(handle), 16 * 1024) / 2)
         try check(mpg123_param2(handle, Int32(MPG123_ADD_FLAGS.rawValue), Int(MPG123_QUIET.rawValue), 0), "MPG123_ADD_FLAGS")
         // Pinned at libmpg123's default: after this many bytes without a frame header in the
         // middle of a stream, decoding fails (MPG123_RESYNC_FAIL) instead of scanning on.
@@ -113,9 +114,8 @@ public final class MP3Decoder {
         var idle = 0
         while true {
             var done = 0
-            let capacity = output.count
             let result = output.withUnsafeMutableBytes { out in
-                mpg123_read(handle, out.baseAddress, capacity, &done)
+                mpg123_read(handle, out.baseAddress, out.count, &done)
             }
             switch result {
             case MPG123_NEW_FORMAT.rawValue:
@@ -145,13 +145,11 @@ public final class MP3Decoder {
 
     /// Copies `byteCount` decoded bytes into the last chunk, or a new one if the format changed.
     private func append(_ byteCount: Int, format: MP3Format, to chunks: inout [MP3Chunk]) {
-        let samples = output.withUnsafeBytes { raw in
-            Array(raw.bindMemory(to: Int16.self).prefix(byteCount / 2))
-        }
+        let samples = output[..<(byteCount / 2)]
         if chunks.last?.format == format {
             chunks[chunks.count - 1].samples += samples
         } else {
-            chunks.append(MP3Chunk(format: format, samples: samples))
+            chunks.append(MP3Chunk(format: format, samples: Array(samples)))
         }
     }
 

@@ -22,11 +22,16 @@ import Testing
         #expect(throws: MP3Error.notMP3(bytesFed: bytes.count)) { try decode(bytes, pieces: [97]) }
     }
 
-    /// A megabyte of noise (an endless wrong download) fails soon after the junk limit
-    /// instead of being buffered and scanned forever.
-    @Test func endlessGarbageFailsAtTheJunkLimit() throws {
+    /// A megabyte of noise, of 0xFF (all sync bits) or of zeros (an endless wrong download)
+    /// fails soon after the junk limit instead of being buffered and scanned forever.
+    @Test(arguments: ["noise", "0xFF", "zeros"])
+    func endlessGarbageFailsAtTheJunkLimit(kind: String) throws {
         var random = SplitMix(state: 7)
-        let noise = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let noise: [UInt8] = switch kind {
+        case "noise": (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &random) }
+        case "0xFF": [UInt8](repeating: 0xFF, count: 1 << 20)
+        default: [UInt8](repeating: 0, count: 1 << 20)
+        }
         let decoder = try MP3Decoder()
         var fed = 0
         var failure: MP3Error?
@@ -53,6 +58,34 @@ import Testing
         } throws: { error in
             guard case .corrupt(_, let message, let frames)? = error as? MP3Error else { return false }
             return frames > 0 && !message.isEmpty
+        }
+    }
+
+    /// Cut anywhere, or with bytes flipped anywhere, a stream decodes or throws MP3Error:
+    /// never a crash, never a hang. Most cuts land inside a frame and must say "truncated".
+    @Test func anyCutOrDamageEndsCleanly() throws {
+        let good = try fixtureBytes("tone-440hz-24k-mono.mp3")
+        var random = SplitMix(state: 99)
+        var truncations = 0
+        for _ in 0..<60 {
+            let cut = Int.random(in: 1..<good.count, using: &random)
+            do {
+                _ = try decode(Array(good[..<cut]), pieces: [Int.random(in: 1...2000, using: &random)])
+            } catch MP3Error.truncated {
+                truncations += 1
+            } catch is MP3Error {
+                // a cut inside the first frame is notMP3: also a clean end
+            }
+        }
+        #expect(truncations >= 50)
+        for _ in 0..<60 {
+            var damaged = good
+            for _ in 0..<8 { damaged[Int.random(in: 0..<damaged.count, using: &random)] = UInt8.random(in: 0...255, using: &random) }
+            do {
+                _ = try decode(damaged, pieces: [Int.random(in: 1...2000, using: &random)])
+            } catch is MP3Error {
+                // damage may or may not be detected; either way the decoder ends cleanly
+            }
         }
     }
 

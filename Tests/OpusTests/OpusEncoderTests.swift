@@ -6,7 +6,23 @@ import Testing
         let encoder = try OpusEncoder()
         #expect(encoder.configuredBitrate == 32_000)
         #expect(encoder.isVBR == false)
+        #expect(encoder.complexity == OpusEncoder.defaultComplexity)
         #expect(encoder.lookahead > 0)
+        #expect(try OpusEncoder(complexity: 9).complexity == 9)
+    }
+
+    @Test func complexityOutOfRangeIsRefused() {
+        #expect(throws: OpusError.self) { try OpusEncoder(complexity: 11) }
+    }
+
+    /// Complexity changes the effort, never the packet size.
+    @Test(arguments: [0, 1, 5, 9, 10])
+    func everyComplexityKeeps80BytePackets(complexity: Int) throws {
+        let samples = try fixtureSamples("what-time-is-it-16k-mono.wav")
+        let encoder = try OpusEncoder(complexity: complexity)
+        for start in stride(from: 0, through: samples.count - 320, by: 320) {
+            #expect(try encoder.encode(samples[start..<(start + 320)]).count == 80)
+        }
     }
 
     /// Hard CBR: every packet is exactly 80 bytes, one per whole 320-sample frame, for a tone,
