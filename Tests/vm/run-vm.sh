@@ -12,7 +12,9 @@
 # The host's root filesystem is visible read-only at the same paths (so a built `hark` and this
 # machine's alsa-lib, alsa-utils and sox are there); /tmp, /run and /dev/shm are empty tmpfs,
 # so nothing under the host's /tmp is visible. OUT_DIR (default: a new temp dir) is shared
-# read-write at /mnt: TEST_SCRIPT is copied there and run as /mnt/<name>, and results stay there.
+# read-write at /mnt: TEST_SCRIPT is copied there and run as /mnt/<name>, with guest-lib.sh and
+# the repository's asound.conf.d/*.conf beside it; results stay there. A HARK_BIN under /tmp is
+# copied to /mnt/bin/hark.
 # Every HARK_* variable of the caller's environment (except HARK_VM_*) is exported in the guest.
 #
 # Environment:
@@ -146,6 +148,14 @@ flock -u 9
 
 name=$(basename "$test_script")
 cp "$test_script" "$out/$name"; chmod +x "$out/$name"
+# What every test needs besides the host's files: the helpers and the shipped ALSA fragments.
+cp "$here/guest-lib.sh" "$out/"
+rm -rf "$out/asound.conf.d"; mkdir -p "$out/asound.conf.d"
+cp "$here/../../asound.conf.d/"*.conf "$out/asound.conf.d/"
+# The guest cannot see the host's /tmp: a binary built there travels through OUT_DIR.
+if [ -n "${HARK_BIN:-}" ] && [ "${HARK_BIN#/tmp/}" != "$HARK_BIN" ] && [ -f "$HARK_BIN" ]; then
+  mkdir -p "$out/bin"; cp "$HARK_BIN" "$out/bin/hark"; HARK_BIN=/mnt/bin/hark
+fi
 write_guest_env
 log="$out/console.log"
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 1024 -nographic -no-reboot -nic none
