@@ -44,8 +44,9 @@ import Testing
         // alsa-lib's own defaults (stock dmix/dsnoop) and the values every tutorial copies.
         let common: Set<Int> = [1024, 2048, 5_678_293]
         #expect(!common.contains(playbackKey) && !common.contains(captureKey))
-        // The card index is added to the key: keys of cards 0...31 must not collide.
-        #expect(abs(playbackKey - captureKey) >= 32)
+        // alsa-lib adds up to (card << 12) + (subdevice << 8) + ... to each key: keep the two
+        // ranges apart for any card index below 256.
+        #expect(abs(playbackKey - captureKey) >= 0x100000)
         #expect(config.integer("defaults.hark.ipc_perm") == 0o666)
         for pcm in ["hark_dmix", "hark_dsnoop"] {
             #expect(config.string("pcm.\(pcm).ipc_key_add_uid") == "false", "\(pcm): users must share one key")
@@ -86,14 +87,14 @@ import Testing
         let alsa = try PrivateALSAConfig(fragment: Self.fragment, local: #"defaults.hark.card "HarkNoSuchCardA""#)
         let result = try alsa.run(tool, ["-D", pcm, "-d", "1", "/dev/null"])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("'HarkNoSuchCardA'"), "\(tool) -D \(pcm) did not resolve the configured card:\n\(result.stderr)")
+        #expect(result.stderr.contains("HarkNoSuchCardA"), "\(tool) -D \(pcm) did not resolve the configured card:\n\(result.stderr)")
     }
 
     @Test func environmentOverridesTheConfiguredCard() throws {
         let alsa = try PrivateALSAConfig(fragment: Self.fragment, local: #"defaults.hark.card "HarkNoSuchCardA""#)
         for (tool, pcm) in [("aplay", "hark_playback"), ("arecord", "hark_capture")] {
             let result = try alsa.run(tool, ["-D", pcm, "-d", "1", "/dev/null"], environment: ["HARK_ALSA_CARD": "HarkNoSuchCardB"])
-            #expect(result.stderr.contains("'HarkNoSuchCardB'"), "\(tool) -D \(pcm) ignored HARK_ALSA_CARD:\n\(result.stderr)")
+            #expect(result.stderr.contains("HarkNoSuchCardB"), "\(tool) -D \(pcm) ignored HARK_ALSA_CARD:\n\(result.stderr)")
             #expect(!result.stderr.contains("HarkNoSuchCardA"))
         }
     }
@@ -147,9 +148,11 @@ private func check(_ code: Int32, _ what: String) throws {
 /// local settings, with HOME and XDG_CONFIG_HOME in a temporary directory so the user's
 /// ~/.asoundrc stays out. (The machine's /etc/alsa/conf.d is still read by alsa.conf's hooks;
 /// anything set there is overridden by the fragment and local file, which come later.)
-private struct PrivateALSAConfig {
+private final class PrivateALSAConfig {
     let directory: URL
     let configPath: String
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     init(fragment: String, local: String = "") throws {
         directory = FileManager.default.temporaryDirectory
@@ -178,8 +181,8 @@ private struct PrivateALSAConfig {
         process.environment = environment
         // Files, not pipes: nothing can block on a full pipe.
         let out = directory.appendingPathComponent("\(tool).out"), err = directory.appendingPathComponent("\(tool).err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()

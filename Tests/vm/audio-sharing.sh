@@ -66,6 +66,13 @@ play_under_test "$work/a440.wav"  > "$logs/hark-play-1.log" 2>&1 & p1=$!
 play_under_test "$work/b660.wav"  > "$logs/hark-play-2.log" 2>&1 & p2=$!
 play_other      "$work/c1000.wav" > "$logs/aplay.log" 2>&1 & p3=$!
 check "dmix is running on hw:Loopback,0,0" wait_running /proc/asound/Loopback/pcm0p/sub0/status
+# The ring buffers are SysV shared memory under the shipped keys plus alsa-lib's own offset
+# (stream << 1) + (device << 2) + (subdevice << 8) + (card << 12): dmix on card 0 device 0
+# playback +0, dsnoop on card 0 device 1 capture +6. Open to every user (0666): what lets a
+# service user and a desktop user share.
+ipcs -m > "$logs/ipcs.txt"
+check "dmix shares memory under key 0x48400000 with perms 666" grep -Eq '^0x48400000 +[0-9]+ +[a-z0-9]+ +666 ' "$logs/ipcs.txt"
+check "dsnoop shares memory under key 0x48500006 with perms 666" grep -Eq '^0x48500006 +[0-9]+ +[a-z0-9]+ +666 ' "$logs/ipcs.txt"
 exited_ok hark-play-1 $p1; exited_ok hark-play-2 $p2; exited_ok aplay $p3
 exited_ok hark-record-1 $r1; exited_ok hark-record-2 $r2; exited_ok arecord $r3
 echo "#   ($SECONDS s) all six exited; checking the recordings"
