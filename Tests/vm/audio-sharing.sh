@@ -71,6 +71,9 @@ check "dmix is running on hw:Loopback,0,0" wait_running /proc/asound/Loopback/pc
 # playback +0, dsnoop on card 0 device 1 capture +6. Open to every user (0666): what lets a
 # service user and a desktop user share.
 ipcs -m > "$logs/ipcs.txt"
+# On a kernel with PCM protocol >= 2.0.8 the other clients open the busy substream themselves
+# (O_APPEND) instead of receiving it from a server over a socket in /tmp.
+check "no dmix server socket in /tmp (the card is shared through O_APPEND opens)" sh -c '! ls /tmp/alsa-dmix-* >/dev/null 2>&1'
 check "dmix shares memory under key 0x48400000 with perms 666" grep -Eq '^0x48400000 +[0-9]+ +[a-z0-9]+ +666 ' "$logs/ipcs.txt"
 check "dsnoop shares memory under key 0x48500006 with perms 666" grep -Eq '^0x48500006 +[0-9]+ +[a-z0-9]+ +666 ' "$logs/ipcs.txt"
 exited_ok hark-play-1 $p1; exited_ok hark-play-2 $p2; exited_ok aplay $p3
