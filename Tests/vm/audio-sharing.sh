@@ -88,14 +88,15 @@ for rec in /mnt/share-hark1.wav /mnt/share-hark2.wav /mnt/share-arecord.wav; do
 done
 
 echo "# 2. ($SECONDS s) while dmix and dsnoop hold the card, a raw open of the same hardware is refused"
-# The reason the shipped PCMs exist. -N: a blocking open would wait for the device instead.
+# The reason the shipped PCMs exist. Playback opens blocking (as Hark does), capture with -N
+# (non-blocking): both must fail at once (timeout 5 turns a hang into a failed check).
 play_other "$work/d880.wav" > "$logs/aplay-hold.log" 2>&1 & p5=$!
 record_other 10 /mnt/hold.wav > "$logs/arecord-hold.log" 2>&1 & r5=$!
 wait_running /proc/asound/Loopback/pcm0p/sub0/status && wait_running /proc/asound/Loopback/pcm1c/sub0/status
-timeout 5 aplay -N -D hw:Loopback,0,0 -d 1 /dev/zero > "$logs/raw-hw-play.log" 2>&1
-check "raw hw:Loopback,0,0 (playback) gets 'Device or resource busy'" grep -q 'busy' "$logs/raw-hw-play.log"
+timeout 5 aplay -D hw:Loopback,0,0 -d 1 /dev/zero > "$logs/raw-hw-play.log" 2>&1
+check "raw hw:Loopback,0,0 (playback, blocking open) gets 'Device or resource busy'" grep -q 'busy' "$logs/raw-hw-play.log"
 timeout 5 arecord -N -D hw:Loopback,1,0 -d 1 /dev/null > "$logs/raw-hw-record.log" 2>&1
-check "raw hw:Loopback,1,0 (capture) gets 'Device or resource busy'" grep -q 'busy' "$logs/raw-hw-record.log"
+check "raw hw:Loopback,1,0 (capture, non-blocking open) gets 'Device or resource busy'" grep -q 'busy' "$logs/raw-hw-record.log"
 kill $p5 $r5 2>/dev/null; wait $p5 $r5 2>/dev/null
 
 echo "# 3. ($SECONDS s) overrun: the recorder under test is stopped for 1.2 s while the card runs on"
