@@ -26,6 +26,12 @@ if [ $# -gt 0 ]; then tests=("$@"); else
 fi
 
 passed=0; failed=0; start=$SECONDS
+if [ "${HARK_AUDIO_TOOL:-hark}" = hark ] && [ ! -x "$HARK_BIN" ]; then
+  echo "not ok - no hark executable at $HARK_BIN: build it (swift build) or set HARK_BIN;"
+  echo "#        HARK_AUDIO_TOOL=alsa-utils runs the tests with aplay/arecord instead"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 for t in "${tests[@]}"; do
   name=$(basename "$t" .sh); out="$results/$name"
   rm -rf "$out"; mkdir -p "$out"
