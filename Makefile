@@ -51,7 +51,7 @@ test: deps
 
 test-vm:
 	@if [ -x Tests/vm/run-tests.sh ]; then \
-		Tests/vm/run-tests.sh; \
+		HARK_BIN="$$($(SWIFT) build --show-bin-path)/hark" Tests/vm/run-tests.sh; \
 	else \
 		echo "test-vm: Tests/vm/run-tests.sh not present, VM tests skipped"; \
 	fi
