@@ -25,6 +25,9 @@ final class FilePlayer: Sendable {
         self.volume = volume
         self.input = input
         self.logger = logger
+        // Before the first begin(format:), so the first sample already has this gain rather
+        // than ramping down from full volume.
+        engine.setVolume(volume)
     }
 
     var interrupted: Bool { stopped.load(ordering: .relaxed) }
@@ -88,7 +91,6 @@ final class FilePlayer: Sendable {
         } catch {
             throw CLIError("\(error)", exitCode: Sysexits.unavailable)
         }
-        engine.setVolume(volume)
         progress.withLock { $0.format = format }
         logger.debug("playing \(input) at \(format)")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audio
 import Logging
+import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -80,8 +81,10 @@ struct RecordCommand: AsyncParsableCommand {
             unlink(output)  // no empty file left behind when the device never opened
             throw CLIError("\(error)", exitCode: Sysexits.unavailable)
         }
+        let interrupted = Atomic(false)
         let trap = SignalTrap { signal in
             logger.notice("\(SignalTrap.name(signal)) received: stopping the recording")
+            interrupted.store(true, ordering: .relaxed)
             engine.stop()
         }
         defer { trap.cancel() }
@@ -115,6 +118,12 @@ struct RecordCommand: AsyncParsableCommand {
 
         let stats = engine.statistics
         let duration = Double(samples) / Double(rate)
+        if let left = remaining, left > 0, !interrupted.load(ordering: .relaxed) {
+            // The engine ended the stream on its own: the device is gone for good.
+            throw CLIError(
+                "capture from \(pcm) ended after \(duration.formatted2) s of \(seconds!.formatted2) s; '\(output)' holds what was recorded; check the device with 'hark audio devices'",
+                exitCode: Sysexits.ioError)
+        }
         logger.info("recorded \(duration.formatted2) s to \(output)", metadata: [
             "format": "\(format.rawValue)", "device": "\(pcm)", "samples": "\(samples)",
             "xruns": "\(stats.xruns)", "reopens": "\(stats.reopens)", "suspends": "\(stats.suspends)",
