@@ -67,7 +67,7 @@ struct PlayCommand: AsyncParsableCommand {
         let selection = DeviceSelector.select(
             capture: nil, playback: device, environment: ProcessInfo.processInfo.environment)
         let pcm = selection.playback.pcm
-        logger.info("playback device \(pcm): \(selection.playback.reason)")
+        logger.info("playback device \(pcm): \(device == nil ? selection.playback.reason : "given with --device")")
 
         let engine = PlaybackEngine(device: pcm, logger: Logger(label: "hark.playback"))
         let player = FilePlayer(engine: engine, volume: volume, input: input, logger: logger)

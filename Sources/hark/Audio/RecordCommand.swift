@@ -134,7 +134,8 @@ struct RecordCommand: AsyncParsableCommand {
     private func chooseDevice(logger: Logger) -> String {
         let selection = DeviceSelector.select(
             capture: device, playback: nil, environment: ProcessInfo.processInfo.environment)
-        logger.info("capture device \(selection.capture.pcm): \(selection.capture.reason)")
+        let reason = device == nil ? selection.capture.reason : "given with --device"
+        logger.info("capture device \(selection.capture.pcm): \(reason)")
         return selection.capture.pcm
     }
 }
