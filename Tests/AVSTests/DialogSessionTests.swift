@@ -206,4 +206,10 @@ struct DialogSessionTests {
         let tap = clock.apply(session.handle(.tap))
         #expect(tap.events.first?.context?.last?.payload == ["volume": 33, "muted": false])
     }
+
+    @Test("a JSON part from the transport becomes a directive input or an unparsable one")
+    func directivePart() throws {
+        #expect(DialogSession.Input.directivePart(bytes(stopCaptureJSON)) == .directive(try parseDirective(bytes(stopCaptureJSON)).get()))
+        #expect(DialogSession.Input.directivePart(bytes("{")) == .unparsableDirective(.malformedJSON(raw: "{")))
+    }
 }

@@ -248,3 +248,13 @@ extension AVSAction {
         return false
     }
 }
+
+extension DialogSession.Input {
+    /// The input for a JSON part from the transport: the directive, or why it is not one.
+    public static func directivePart(_ bytes: [UInt8]) -> Self {
+        switch parseDirective(bytes) {
+        case .success(let directive): .directive(directive)
+        case .failure(let error): .unparsableDirective(error)
+        }
+    }
+}
