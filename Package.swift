@@ -36,6 +36,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Alexa Voice Service messages, multipart codec and capability agents: pure Swift.
+        .target(name: "AVS"),
+
         .executableTarget(name: "hark", dependencies: [
             "Audio",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,6 +59,7 @@ let package = Package(
         ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CALSA", "CGPIOD", "CCurl", "COpus", "CMPG123"]),
         .testTarget(name: "HarkCLITests", dependencies: ["hark"]),
+        .testTarget(name: "AVSTests", dependencies: ["AVS"]),
     ],
     swiftLanguageModes: [.v6]
 )
