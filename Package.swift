@@ -36,6 +36,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Alexa Voice Service messages, multipart codec and capability agents: pure Swift.
+        .target(name: "AVS"),
+
         .executableTarget(name: "hark", dependencies: [
             "Audio",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "HarkCLITests", dependencies: [
             "hark", .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "AVSTests", dependencies: ["AVS"]),
     ],
     swiftLanguageModes: [.v6]
 )
