@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries: one module map and shim header each.
@@ -39,8 +40,15 @@ let package = Package(
         // Alexa Voice Service messages, multipart codec and capability agents: pure Swift.
         .target(name: "AVS"),
 
+        // The appliance: configuration, session wiring, services.
+        .target(name: "Appliance", dependencies: [
+            "Audio", "AVS", "MP3",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+
         .executableTarget(name: "hark", dependencies: [
-            "Audio",
+            "Audio", "Appliance", "AVS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -62,6 +70,10 @@ let package = Package(
             "hark", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AVSTests", dependencies: ["AVS"]),
+        .testTarget(name: "ApplianceTests", dependencies: [
+            "Appliance", "AVS", "Audio",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,6 +19,12 @@ enum Sysexits {
     static let cannotCreate = ExitCode(73)
     /// 74 `EX_IOERR`: reading or writing failed part-way (disk full, device lost for good).
     static let ioError = ExitCode(74)
+    /// 75 `EX_TEMPFAIL`: AVS or Login with Amazon could not be reached; trying later may work.
+    static let temporaryFailure = ExitCode(75)
+    /// 77 `EX_NOPERM`: not linked to an Amazon account (run `hark login`).
+    static let noPermission = ExitCode(77)
+    /// 78 `EX_CONFIG`: the configuration file or a HARK_* variable is wrong.
+    static let config = ExitCode(78)
 
     /// The table printed at the end of `--help`.
     static let helpText = """
@@ -31,6 +37,9 @@ enum Sysexits {
           70  internal error
           73  cannot create the output file
           74  I/O error part-way through (disk full, device lost for good)
+          75  AVS or Login with Amazon unreachable; try again later
+          77  not linked to an Amazon account: run 'hark login'
+          78  configuration: bad key, type or value in the file or a HARK_* variable
         """
 }
 
