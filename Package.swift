@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "ALSA", dependencies: ["CALSA"]),
         .target(name: "Opus", dependencies: ["COpus"]),
         .target(name: "MP3", dependencies: ["CMPG123"]),
+        .target(name: "Curl", dependencies: ["CCurl"]),
 
         // Capture and playback engines, formats, device selection.
         .target(name: "Audio", dependencies: [
@@ -38,6 +39,10 @@ let package = Package(
 
         // Alexa Voice Service messages, multipart codec and capability agents: pure Swift.
         .target(name: "AVS"),
+        .target(name: "AVSTransport", dependencies: [
+            "Curl", "AVS",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         .executableTarget(name: "hark", dependencies: [
             "Audio",
@@ -59,6 +64,11 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CALSA", "CGPIOD", "CCurl", "COpus", "CMPG123"]),
         .testTarget(name: "HarkCLITests", dependencies: ["hark"]),
         .testTarget(name: "AVSTests", dependencies: ["AVS"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "CCurl"]),
+        .testTarget(name: "AVSTransportTests", dependencies: [
+            "AVSTransport", "Curl", "AVS",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
