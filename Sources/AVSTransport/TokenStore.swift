@@ -31,7 +31,7 @@ public struct TokenStore: Sendable {
 
     /// The stored token, or `nil` when the device was never linked (no file, or an empty one).
     public func load() throws(TokenStoreError) -> RefreshToken? {
-        guard let bytes = try readFile(path) else { return nil }
+        guard let bytes = try readFileBytes(path) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         return text.isEmpty ? nil : RefreshToken(text)
     }
@@ -45,25 +45,26 @@ public struct TokenStore: Sendable {
     public func delete() throws(TokenStoreError) {
         if unlink(path) != 0, errno != ENOENT { throw TokenStoreError(operation: "remove", path: path, errno: errno) }
     }
+}
 
-    private func readFile(_ path: String) throws(TokenStoreError) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw TokenStoreError(operation: "open", path: path, errno: errno)
+/// The bytes of a file, `nil` when it does not exist.
+func readFileBytes(_ path: String) throws(TokenStoreError) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+        if errno == ENOENT { return nil }
+        throw TokenStoreError(operation: "open", path: path, errno: errno)
+    }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw TokenStoreError(operation: "read", path: path, errno: errno)
         }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw TokenStoreError(operation: "read", path: path, errno: errno)
-            }
-            if count == 0 { return bytes }
-            bytes += chunk[0..<count]
-        }
+        if count == 0 { return bytes }
+        bytes += chunk[0..<count]
     }
 }
 
