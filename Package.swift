@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(name: "hark-sim", dependencies: [
             "HarkSimulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], exclude: ["README.md"]),
 
         .testTarget(name: "ALSATests", dependencies: ["ALSA"]),
         .testTarget(name: "OpusTests", dependencies: ["Opus"]),
