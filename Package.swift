@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "ALSA", dependencies: ["CALSA"]),
         .target(name: "Opus", dependencies: ["COpus"]),
         .target(name: "MP3", dependencies: ["CMPG123"]),
+        .target(name: "Curl", dependencies: ["CCurl"]),
 
         // Capture and playback engines, formats, device selection.
         .target(name: "Audio", dependencies: [
@@ -47,16 +48,20 @@ let package = Package(
 
         // Alexa Voice Service messages, multipart codec and capability agents: pure Swift.
         .target(name: "AVS"),
+        .target(name: "AVSTransport", dependencies: [
+            "Curl", "AVS",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // The appliance: configuration, session wiring, services.
         .target(name: "Appliance", dependencies: [
-            "Audio", "AVS", "MP3",
+            "Audio", "AVS", "AVSTransport", "MP3",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
         .executableTarget(name: "hark", dependencies: [
-            "Audio", "Appliance", "AVS",
+            "Audio", "Appliance", "AVS", "AVSTransport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -82,7 +87,7 @@ let package = Package(
         .executableTarget(name: "hark-sim", dependencies: [
             "HarkSimulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], exclude: ["README.md"]),
 
         .testTarget(name: "ALSATests", dependencies: ["ALSA"]),
         .testTarget(name: "OpusTests", dependencies: ["Opus"]),
@@ -96,8 +101,13 @@ let package = Package(
             "hark", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AVSTests", dependencies: ["AVS"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "CCurl"]),
+        .testTarget(name: "AVSTransportTests", dependencies: [
+            "AVSTransport", "Curl", "AVS",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ApplianceTests", dependencies: [
-            "Appliance", "AVS", "Audio",
+            "Appliance", "AVS", "AVSTransport", "Audio",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HarkSimulatorTests", dependencies: ["HarkSimulator", "Opus", "Audio"]),

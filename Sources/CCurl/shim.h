@@ -17,4 +17,18 @@ static inline CURLcode hark_curl_easy_getinfo_pointer(CURL *h, CURLINFO i, void 
 static inline CURLMcode hark_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 /* CURLVERSION_NOW is a macro Swift does not import. */
 static inline curl_version_info_data *hark_curl_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
+/* Macros built from expressions, which Swift does not import. */
+static const long HARK_CURLPAUSE_CONT = CURLPAUSE_CONT;
+static const size_t HARK_CURL_READFUNC_PAUSE = CURL_READFUNC_PAUSE;
+static const size_t HARK_CURL_READFUNC_ABORT = CURL_READFUNC_ABORT;
+/* curl_multi_info_read returns a struct with a union; hand back the finished transfer's easy
+   handle and result instead. Returns 1 when one was found, 0 when none is left. */
+static inline int hark_curl_multi_info_read_done(CURLM *m, CURL **easy, CURLcode *result) {
+    int queued = 0;
+    CURLMsg *msg;
+    while ((msg = curl_multi_info_read(m, &queued)) != NULL) {
+        if (msg->msg == CURLMSG_DONE) { *easy = msg->easy_handle; *result = msg->data.result; return 1; }
+    }
+    return 0;
+}
 #endif
