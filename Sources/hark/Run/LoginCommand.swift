@@ -1,0 +1,46 @@
+import AVSTransport
+import Appliance
+import ArgumentParser
+import Logging
+
+/// `hark login`: code-based linking with Login with Amazon, for a board with no browser.
+struct LoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login",
+        abstract: "Link this device to an Amazon account (code-based linking).",
+        discussion: "Prints a URL and a code to enter on any phone or computer, waits until you approve, and stores the refresh token in the state directory.")
+
+    @OptionGroup var config: ConfigOption
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let settings = try config.load()
+        _ = try global.bootstrapLogging(configured: settings.log.level)
+        let client: LWAClient
+        do {
+            client = try LWAClient(configuration: ApplianceParts.lwaConfiguration(settings))
+        } catch {
+            throw CLIError("cannot set up Login with Amazon: \(error)", exitCode: Sysexits.software)
+        }
+        let store = TokenStore(directory: settings.state.directory)
+        do {
+            try AtomicFileDirectory.ensure(settings.state.directory)
+        } catch {
+            throw CLIError("the state directory '\(settings.state.directory)' is not usable: \(error)", exitCode: Sysexits.cannotCreate)
+        }
+        let authorizer = LWAAuthorizer(client: client, store: store, logger: Logger(label: "hark.lwa"))
+        try await authorizer.link { pair in
+            print("""
+                To link this device, open \(pair.verificationURI) on any phone or computer
+                and enter the code:  \(pair.userCode)
+                (the code expires in \(pair.expiresIn.components.seconds / 60) minutes; waiting for you...)
+                """)
+            fflushStandardOutput()
+        }
+        await authorizer.stop()
+        guard (try? store.load()) ?? nil != nil else {
+            throw CLIError("linking did not store a refresh token in \(store.path)", exitCode: Sysexits.software)
+        }
+        print("linked: the refresh token is stored in \(store.path) (mode 0600)")
+    }
+}

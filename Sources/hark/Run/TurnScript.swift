@@ -1,0 +1,71 @@
+import AVS
+import Appliance
+
+/// Scripted turns for tests and the demo: once connected, wait `tapAfter` ms, tap (or hold for
+/// `holdFor` ms); a turn is whole when the dialog is idle again and the speech's last event
+/// (SpeechFinished or SpeechInterrupted) went out. After `turns` turns, done.
+actor TurnScript {
+    enum Outcome: Equatable { case running, done }
+
+    let tapAfter: Int?
+    let holdFor: Int?
+    let turns: Int?
+    let session: SessionService
+    private var completed = 0
+    private var inTurn = false
+    private var spoke = false
+    private var speechEventSent = false
+    private var idle = false
+    private var scheduled = false
+
+    init(tapAfter: Int?, holdFor: Int?, turns: Int?, session: SessionService) {
+        self.tapAfter = tapAfter
+        self.holdFor = holdFor
+        self.turns = turns
+        self.session = session
+    }
+
+    func observe(_ note: SessionNote) -> Outcome {
+        switch note {
+        case .connection(true):
+            idle = true
+            scheduleTurn()
+        case .state(let state):
+            idle = state == .idle
+            if state == .listening { inTurn = true }
+        case .playbackStarted:
+            spoke = true
+        case .eventSent(let name), .eventFailed(let name, _):
+            if name == "SpeechSynthesizer.SpeechFinished" || name == "SpeechSynthesizer.SpeechInterrupted" {
+                speechEventSent = true
+            }
+        default:
+            break
+        }
+        if inTurn, idle, !spoke || speechEventSent {
+            inTurn = false
+            spoke = false
+            speechEventSent = false
+            completed += 1
+            if let turns, completed >= turns { return .done }
+            scheduleTurn()
+        }
+        return .running
+    }
+
+    private func scheduleTurn() {
+        guard let tapAfter, !scheduled || completed > 0 else { return }
+        scheduled = true
+        let (session, holdFor) = (self.session, self.holdFor)
+        Task {
+            try? await Task.sleep(for: .milliseconds(tapAfter))
+            if let holdFor {
+                session.trigger(.press)
+                try? await Task.sleep(for: .milliseconds(holdFor))
+                session.trigger(.release)
+            } else {
+                session.trigger(.tap)
+            }
+        }
+    }
+}
