@@ -1,6 +1,6 @@
 # Hark: build, test and demo on Debian 12 (GNU make; run as root, or with sudo available).
 #
-#   make demo      build, then a short audio round trip that needs no sound card
+#   make demo      build hark and hark-sim, then one whole turn with Alexa against the simulator
 #   make test      Debian packages, build, the whole Swift test suite, then the VM tests
 #   make release   stripped static-stdlib release binary in out/hark, size printed
 #   make bench     release build of hark-bench, then `hark-bench audio`
@@ -56,8 +56,10 @@ test-vm:
 		echo "test-vm: Tests/vm/run-tests.sh not present, VM tests skipped"; \
 	fi
 
-demo: build
-	scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/hark"
+demo: deps
+	$(SWIFT) build --product hark
+	$(SWIFT) build --product hark-sim
+	scripts/demo.sh "$$($(SWIFT) build --show-bin-path)"
 
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product hark
