@@ -110,6 +110,8 @@ let package = Package(
             "Appliance", "AVS", "AVSTransport", "Audio",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Whole turns: the hark and hark-sim executables on loopback, real ALSA file PCMs.
+        .testTarget(name: "EndToEndTests"),
         .testTarget(name: "HarkSimulatorTests", dependencies: ["HarkSimulator", "Opus", "Audio"]),
     ],
     swiftLanguageModes: [.v6]

@@ -28,6 +28,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Hold to talk for this many milliseconds instead of tapping (with --tap-after).", valueName: "ms"))
     var holdFor: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Barge in once: tap this many milliseconds after the first speech starts.", valueName: "ms"))
+    var bargeInAfter: Int?
+
     @Option(name: .long, help: ArgumentHelp("Exit 0 after this many whole turns (scripted runs).", valueName: "n"))
     var turns: Int?
 
@@ -66,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
         let keyboard = settings.session.trigger == .keyboard || (settings.session.trigger == .auto && isatty(STDIN_FILENO) == 1 && tapAfter == nil)
         let keys = keyboard ? KeyboardTrigger(session: session, onQuit: { runTask.cancel() }) : nil
         defer { keys?.restore() }
-        let script = TurnScript(tapAfter: tapAfter, holdFor: holdFor, turns: turns, session: session)
+        let script = TurnScript(tapAfter: tapAfter, holdFor: holdFor, turns: turns, bargeInAfter: bargeInAfter, session: session)
         let watchdog = timeout.map { seconds in
             Task {
                 try? await Task.sleep(for: .seconds(seconds))

@@ -10,7 +10,10 @@ actor TurnScript {
     let tapAfter: Int?
     let holdFor: Int?
     let turns: Int?
+    /// Barge in once: tap this many milliseconds after the first speech starts.
+    let bargeInAfter: Int?
     let session: SessionService
+    private var bargedIn = false
     private var completed = 0
     private var inTurn = false
     private var spoke = false
@@ -18,10 +21,11 @@ actor TurnScript {
     private var idle = false
     private var scheduled = false
 
-    init(tapAfter: Int?, holdFor: Int?, turns: Int?, session: SessionService) {
+    init(tapAfter: Int?, holdFor: Int?, turns: Int?, bargeInAfter: Int?, session: SessionService) {
         self.tapAfter = tapAfter
         self.holdFor = holdFor
         self.turns = turns
+        self.bargeInAfter = bargeInAfter
         self.session = session
     }
 
@@ -34,7 +38,17 @@ actor TurnScript {
             idle = state == .idle
             if state == .listening { inTurn = true }
         case .playbackStarted:
+            // Each speech needs its own last event (an interrupted one's does not count).
             spoke = true
+            speechEventSent = false
+            if let bargeInAfter, !bargedIn {
+                bargedIn = true
+                let session = self.session
+                Task {
+                    try? await Task.sleep(for: .milliseconds(bargeInAfter))
+                    session.trigger(.tap)
+                }
+            }
         case .eventSent(let name), .eventFailed(let name, _):
             if name == "SpeechSynthesizer.SpeechFinished" || name == "SpeechSynthesizer.SpeechInterrupted" {
                 speechEventSent = true
