@@ -4,6 +4,7 @@
 #   make test      Debian packages, build, the whole Swift test suite, then the VM tests
 #   make release   stripped static-stdlib release binary in out/hark, size printed
 #   make bench     release build of hark-bench, then `hark-bench audio`
+#   make bench-session  release hark against hark-sim: reply latency, connect time, RSS, idle CPU, size
 #   make deps      install the Debian packages below that are missing
 
 SHELL := /bin/bash
@@ -22,7 +23,7 @@ DEB_PACKAGES := libasound2-dev libgpiod-dev gpiod libcurl4-openssl-dev libopus-d
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help deps build test test-vm demo release bench
+.PHONY: help deps build test test-vm demo release bench bench-session
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -71,3 +72,8 @@ release: deps
 bench: deps
 	$(SWIFT) build -c release --product hark-bench
 	"$$($(SWIFT) build -c release --show-bin-path)/hark-bench" audio
+
+bench-session: deps
+	$(SWIFT) build --product hark-sim
+	$(SWIFT) build -c release --static-swift-stdlib --product hark
+	scripts/bench-session.sh "$$($(SWIFT) build -c release --show-bin-path)/hark" "$$($(SWIFT) build --show-bin-path)/hark-sim"

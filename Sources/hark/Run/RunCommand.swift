@@ -41,6 +41,8 @@ struct RunCommand: AsyncParsableCommand {
     var transcript = false
 
     func run() async throws {
+        // The transcript's zero: as close to the process start as the command gets.
+        let start = ContinuousClock.now
         let settings = try config.load()
         let logger = try global.bootstrapLogging(configured: settings.log.level)
         let notes = AsyncStream.makeStream(of: SessionNote.self)
@@ -55,7 +57,6 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIError("this device is not linked to an Amazon account (no refresh token in \(settings.state.directory)); run 'hark login'",
                            exitCode: Sysexits.noPermission)
         }
-        let start = ContinuousClock.now
         let printer = TranscriptPrinter(start: start, enabled: transcript)
         printer.line("hark run: endpoint \(settings.avs.endpoint), microphone \(parts.devices.capture.pcm), speaker \(parts.devices.playback.pcm)")
         await parts.authorizer.start()
