@@ -76,6 +76,9 @@ struct SimulatorEndToEndTests {
         let connectTime = ContinuousClock.now - started
         print("connect time against hark-sim (token refresh, downchannel, SynchronizeState): \(connectTime)")
         #expect(session.log.states == [.connecting, .connected])
+        // LWA, AVS and this test's control client: one connection each.
+        let connections = await simulator.counter("connections_accepted")
+        #expect(connections == 3)
         var events = await simulator.state()["events"] as? [String] ?? []
         #expect(events == ["System.SynchronizeState"])
 
@@ -84,7 +87,7 @@ struct SimulatorEndToEndTests {
         events = await simulator.state()["events"] as? [String] ?? []
         #expect(events == ["System.SynchronizeState", "System.UserInactivityReport"])
         // Downchannel, SynchronizeState and the event shared one connection.
-        #expect(await simulator.counter("connections_accepted") == 1)
+        #expect(await simulator.counter("connections_accepted") == connections)
         await session.close()
     }
 
@@ -93,6 +96,7 @@ struct SimulatorEndToEndTests {
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        let connections = await simulator.counter("connections_accepted")
 
         let recognize = session.event(
             "SpeechRecognizer", "Recognize",
@@ -142,7 +146,7 @@ struct SimulatorEndToEndTests {
         let wavName = try #require(simulator.recordedFiles().first { $0.hasSuffix("SpeechRecognizer.Recognize.wav") })
         let wav = try Data(contentsOf: URL(fileURLWithPath: simulator.runDirectory + "/" + wavName))
         #expect(Array(wav.suffix(audio.count)) == audio)
-        #expect(await simulator.counter("connections_accepted") == 1)
+        #expect(await simulator.counter("connections_accepted") == connections)
         await session.close()
     }
 
@@ -152,7 +156,7 @@ struct SimulatorEndToEndTests {
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
         let refreshesBefore = await simulator.counter("token_refreshes")
-        #expect(await simulator.post("/sim/revoke") == 200)
+        #expect(await simulator.post("/sim/revoke") == 204)
 
         let rejected = await session.connection.send(session.event("System", "UserInactivityReport", ["inactiveTimeInSeconds": 10]))
         guard case .refused(403, let body) = rejected else {
@@ -187,7 +191,7 @@ struct SimulatorEndToEndTests {
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
         let gateway = "https://localhost:\(simulator.port)"
         let directive = #"{"directive":{"header":{"namespace":"Alexa.ApiGateway","name":"SetGateway","messageId":"g-1"},"payload":{"gateway":"\#(gateway)"}}}"#
-        #expect(await simulator.post("/sim/push", body: directive) == 200)
+        #expect(await simulator.post("/sim/push", body: directive) == 204)
         #expect(await session.log.wait { session.log.connectedCount($0) == 2 })
         #expect(EndpointStore(directory: session.stateDirectory).load() == gateway)
         #expect(!session.log.all.contains { if case .directive = $0 { true } else { false } })

@@ -68,7 +68,8 @@ final class SimulatorProcess: Sendable {
     }
 
     deinit {
-        process.terminate()
+        // A fixture: no graceful shutdown needed, and SIGTERM waits for open streams.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: runDirectory)
     }

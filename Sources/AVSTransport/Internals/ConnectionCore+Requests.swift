@@ -14,7 +14,7 @@ extension ConnectionCore {
         let request = HTTPRequest(
             method: .get, url: endpoint + apiPath + "/directives", headers: [token.authorizationHeader],
             noProgressTimeout: nil)
-        let decoder = Locked(ResponseDecoder())
+        let decoder = Locked(ResponseDecoder(requiresClosingBoundary: false))
         let sink = self.sink
         let inbox = self.inbox
         logger.debug("opening the downchannel", metadata: ["endpoint": "\(endpoint)"])
