@@ -65,17 +65,14 @@ public struct ConnectionStateMachine: Sendable {
         case backingOff(failures: Int, delay: Duration)
     }
 
-    /// 5 minutes without any request (AVS.md).
-    public static let pingInterval: Duration = .seconds(300)
-    /// A ping answered later than this means the connection is dead.
-    public static let pingTimeout: Duration = .seconds(30)
-
     private(set) var state = State.stopped
     private let backoff = ReconnectBackoff()
     private let jitter: Jitter
+    public let timings: ConnectionTimings
 
-    public init(jitter: Jitter = .system) {
+    public init(jitter: Jitter = .system, timings: ConnectionTimings = .avs) {
         self.jitter = jitter
+        self.timings = timings
     }
 
     /// The state as reported to the outside.
@@ -134,7 +131,7 @@ public struct ConnectionStateMachine: Sendable {
         // SynchronizeState accepted: connected. The failure count starts over.
         case (.synchronizing, .synchronizeStateFinished(let outcome)) where outcome.isSuccess:
             state = .connected(pingOutstanding: false)
-            return [.stateChanged(.connected), .flushPendingEvents, .schedule(.ping, after: Self.pingInterval)]
+            return [.stateChanged(.connected), .flushPendingEvents, .schedule(.ping, after: timings.pingInterval)]
 
         // SynchronizeState refused or failed: reconnect (a 403 refreshes the token first).
         case (.synchronizing(let failures), .synchronizeStateFinished(let outcome)):
@@ -142,7 +139,7 @@ public struct ConnectionStateMachine: Sendable {
 
         // Activity postpones the ping by another five minutes.
         case (.connected, .requestSent):
-            return [.schedule(.ping, after: Self.pingInterval)]
+            return [.schedule(.ping, after: timings.pingInterval)]
 
         // A 403 on any event means the token is no longer valid: refresh and reconnect.
         case (.connected, .eventFinished(.status(403))):
@@ -155,12 +152,12 @@ public struct ConnectionStateMachine: Sendable {
         // Five idle minutes: ping, and give it 30 s.
         case (.connected(pingOutstanding: false), .timerFired(.ping)):
             state = .connected(pingOutstanding: true)
-            return [.sendPing, .schedule(.pingTimeout, after: Self.pingTimeout)]
+            return [.sendPing, .schedule(.pingTimeout, after: timings.pingTimeout)]
 
         // The ping answered 2xx (204): alive; the next ping after another idle period.
         case (.connected(pingOutstanding: true), .pingFinished(let outcome)) where outcome.isSuccess:
             state = .connected(pingOutstanding: false)
-            return [.cancel(.pingTimeout), .schedule(.ping, after: Self.pingInterval)]
+            return [.cancel(.pingTimeout), .schedule(.ping, after: timings.pingInterval)]
 
         // Any other ping answer (403 included, which also refreshes the token): reconnect.
         case (.connected(pingOutstanding: true), .pingFinished(let outcome)):

@@ -12,10 +12,9 @@ public struct HTTPRequest: Sendable {
     public var headers: [String]
     /// The request body for POST; `nil` sends an empty body.
     public var body: RequestBody?
-    /// Cancel the transfer with `CURLE_OPERATION_TIMEDOUT` when no byte moved in either
-    /// direction for this long (`CURLOPT_LOW_SPEED_LIMIT` 1 byte/s over
-    /// `CURLOPT_LOW_SPEED_TIME`, whole seconds). `nil` for streams that may idle forever (the
-    /// AVS downchannel).
+    /// End the transfer with `CurlError.operationTimedOut` when no byte moved in either
+    /// direction for this long (checked by a `CURLOPT_XFERINFOFUNCTION` progress callback,
+    /// about once a second). `nil` for streams that may idle forever (the AVS downchannel).
     public var noProgressTimeout: Duration?
     /// Cancel the whole transfer after this long (`CURLOPT_TIMEOUT_MS`); `nil` for none.
     public var timeout: Duration?

@@ -24,7 +24,9 @@ struct Session {
     let connection: CurlAVSConnection
     let log: UpdateLog
 
-    init(_ simulator: SimulatorProcess, caFile: String? = nil) async throws {
+    init(
+        _ simulator: SimulatorProcess, caFile: String? = nil, timings: ConnectionTimings = .avs, jitter: Jitter = .system
+    ) async throws {
         self.simulator = simulator
         stateDirectory = try makeTemporaryDirectory()
         try TokenStore(directory: stateDirectory).save(RefreshToken("Atzr|hark-sim-refresh"))
@@ -34,8 +36,9 @@ struct Session {
         authorizer = LWAAuthorizer(client: client, store: TokenStore(directory: stateDirectory))
         await authorizer.start()
         connection = try CurlAVSConnection(
-            configuration: .init(endpoint: simulator.url, caFile: caFile ?? simulator.caFile, stateDirectory: stateDirectory),
-            tokens: authorizer, context: { testContext })
+            configuration: .init(
+                endpoint: simulator.url, caFile: caFile ?? simulator.caFile, stateDirectory: stateDirectory, timings: timings),
+            tokens: authorizer, context: { testContext }, jitter: jitter)
         log = UpdateLog(connection)
     }
 

@@ -35,7 +35,7 @@ extension ConnectionCore {
         let httpRequest = HTTPRequest(
             method: .post, url: endpoint + apiPath + "/events",
             headers: [token.authorizationHeader, "content-type: " + request.eventBody.contentType],
-            body: request.body, noProgressTimeout: .seconds(30))
+            body: request.body, noProgressTimeout: machine.timings.eventNoProgressTimeout)
         let decoder = Locked(ResponseDecoder())
         let sink = self.sink
         let inbox = self.inbox
@@ -61,7 +61,7 @@ extension ConnectionCore {
         }
         let request = HTTPRequest(
             method: .get, url: endpoint + "/ping", headers: [token.authorizationHeader],
-            noProgressTimeout: nil, timeout: ConnectionStateMachine.pingTimeout)
+            noProgressTimeout: nil, timeout: machine.timings.pingTimeout)
         let inbox = self.inbox
         let generation = self.generation
         let head = Locked<HTTPResponseHead?>(nil)
