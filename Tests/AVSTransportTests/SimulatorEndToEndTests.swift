@@ -225,3 +225,55 @@ struct SimulatorEndToEndTests {
         await session.close()
     }
 }
+
+/// A tap-to-talk turn: audio streams in real time until AVS pushes StopCapture on the
+/// downchannel while the upload is still open; then the body is closed at once.
+@Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))
+struct TapToTalkEndToEndTests {
+    @Test func stopCaptureArrivesWhileStreamingThenSpeakStreamsBack() async throws {
+        let simulator = try SimulatorProcess(scenario: """
+            [server]
+            speak_chunk_bytes = 1024
+            speak_chunk_pause_ms = 10
+
+            [[recognize]]
+            speak = true
+            stop_capture_after_ms = 600
+            """)
+        let session = try await Session(simulator)
+        session.connection.start()
+        #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        let recognize = session.event(
+            "SpeechRecognizer", "Recognize",
+            ["profile": "NEAR_FIELD", "format": "AUDIO_L16_RATE_16000_CHANNELS_1", "initiator": ["type": "TAP", "payload": [:]]],
+            dialog: "dialog-tap", context: true)
+        let audio = toneL16(seconds: 5)
+        let upload = session.connection.beginRecognize(recognize)
+        let started = ContinuousClock.now
+        var sent = 0
+        func isStopCapture(_ update: ConnectionUpdate) -> Bool {
+            if case .directive(let directive) = update { directive.header.name == "StopCapture" } else { false }
+        }
+        // 10 ms chunks paced in real time, as a microphone delivers them.
+        while sent < audio.count, !session.log.all.contains(where: isStopCapture) {
+            upload.write(audio[sent..<sent + 320])
+            sent += 320
+            try await Task.sleep(until: started + .milliseconds(10 * sent / 320))
+        }
+        upload.finish()
+        let finishedAt = ContinuousClock.now
+        #expect(session.log.all.contains(where: isStopCapture))
+        // The server asked to stop after 600 ms of audio: it was reading while we streamed.
+        let streamed = Double(sent) / 32.0
+        #expect(streamed >= 600 && streamed < 2000, "\(streamed) ms of audio streamed before StopCapture")
+        #expect(await upload.result == .delivered(status: 200))
+        let speakAt = try #require(session.log.time { if case .directive(let d) = $0 { d.header.name == "Speak" } else { false } })
+        let firstByteAt = try #require(session.log.time { if case .attachmentData = $0 { true } else { false } })
+        let stopAt = try #require(session.log.time(of: isStopCapture))
+        print("""
+            tap turn: StopCapture after \(streamed) ms of audio (\(stopAt - started)), body closed \(finishedAt - stopAt) later; \
+            Speak \(speakAt - finishedAt) and first MP3 byte \(firstByteAt - finishedAt) after the body closed
+            """)
+        await session.close()
+    }
+}
