@@ -5,10 +5,28 @@ import Testing
 
 @Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))
 struct LWAEndToEndTests {
-    func client(_ simulator: SimulatorProcess, lowercasePath: Bool = false) throws -> LWAClient {
+    func client(_ simulator: SimulatorProcess, lowercasePath: Bool = false, secret: String? = nil) throws -> LWAClient {
         try LWAClient(configuration: LWAConfiguration(
             baseURL: simulator.url + (lowercasePath ? "/auth/o2" : "/auth/O2/"), clientID: "hark-sim-client",
-            productID: "hark_test", deviceSerialNumber: "0001", caFile: simulator.caFile))
+            clientSecret: secret, productID: "hark_test", deviceSerialNumber: "0001", caFile: simulator.caFile))
+    }
+
+    @Test func refreshGrantCarriesTheClientSecretWhenConfigured() async throws {
+        let simulator = try SimulatorProcess(scenario: """
+            [auth]
+            client_secret = "companion-secret"
+            """)
+        let good = await (try client(simulator, secret: "companion-secret")).refresh(RefreshToken("Atzr|hark-sim-refresh"))
+        let grant = try good.get()
+        #expect(grant.expiresIn == .seconds(3600))
+        #expect("\(grant)".contains("redacted"))
+        let wrong = await (try client(simulator, secret: "wrong")).refresh(RefreshToken("Atzr|hark-sim-refresh"))
+        guard case .failure(.transient(let reason)) = wrong else {
+            Issue.record("a wrong secret is not a revoked token: \(wrong)")
+            return
+        }
+        #expect(reason.contains("invalid_client"))
+        #expect(!reason.contains("Atzr"))
     }
 
     @Test func codeBasedLinkingPollsWithSlowDownThenStoresTheRefreshToken() async throws {

@@ -91,6 +91,13 @@ struct SimulatorEndToEndTests {
         #expect(events == ["System.SynchronizeState", "System.UserInactivityReport"])
         // Downchannel, SynchronizeState and the event shared one connection.
         #expect(await simulator.counter("connections_accepted") == connections)
+
+        // Idle while connected: the process should barely use the CPU.
+        let (cpuBefore, wallBefore) = (processCPUTime(), ContinuousClock.now)
+        try await Task.sleep(for: .seconds(3))
+        let cpu = processCPUTime() - cpuBefore
+        let wall = ContinuousClock.now - wallBefore
+        print("idle while connected: \(cpu) CPU in \(wall) (\(100 * (cpu / wall)) % of a core, whole test process)")
         await session.close()
     }
 
@@ -276,4 +283,12 @@ struct TapToTalkEndToEndTests {
             """)
         await session.close()
     }
+}
+
+/// User + system CPU time of this process so far (`getrusage(RUSAGE_SELF)`).
+func processCPUTime() -> Duration {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func duration(_ time: timeval) -> Duration { .seconds(time.tv_sec) + .microseconds(time.tv_usec) }
+    return duration(usage.ru_utime) + duration(usage.ru_stime)
 }

@@ -19,7 +19,7 @@ final class CurlLoop {
     }
 
     /// Runs until `CommandQueue.stop()`: commands, `curl_multi_perform`, finished transfers,
-    /// then `curl_multi_poll` until activity, a libcurl timer or `curl_multi_wakeup`.
+    /// then `curl_multi_poll` until socket activity, a libcurl timer or `curl_multi_wakeup`.
     func run() {
         while true {
             let (commands, stopping) = queue.take()
@@ -27,7 +27,11 @@ final class CurlLoop {
             if stopping { break }
             _ = try? driver.multiPerform(multi.handle)
             while let finished = driver.multiInfoRead(multi.handle) { finish(finished) }
-            try? driver.multiPoll(multi.handle, 1000)
+            // libcurl wakes for its own timers and sockets; the 1 s cap is only for transfers
+            // whose no-progress check must run while nothing happens. An idle connection
+            // (just the downchannel) sleeps until something arrives.
+            let checksProgress = transfers.values.contains { $0.noProgressLimit != nil }
+            try? driver.multiPoll(multi.handle, checksProgress ? 1000 : 60_000)
         }
         abortAll()
         // No wakeup can reach the handle after this; `curl_multi_cleanup` runs when the loop
