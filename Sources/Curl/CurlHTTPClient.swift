@@ -45,8 +45,7 @@ public final class CurlHTTPClient: Sendable {
     }
 
     deinit {
-        queue.stop()
-        thread.waitUntilExited()
+        shutdown()
     }
 
     /// Starts `request`; `onEvent` hears its head, body chunks and end on the curl thread.
@@ -72,7 +71,9 @@ public final class CurlHTTPClient: Sendable {
     /// `CurlError.aborted`. Also done by `deinit`.
     public func shutdown() {
         queue.stop()
-        thread.waitUntilExited()
+        // From a callback on the curl thread (which may drop the last reference), waiting
+        // would wait for itself; the loop ends on its own once the callback returns.
+        if !queue.isLoopThread { thread.waitUntilExited() }
     }
 
     /// `curl_multi_init` plus the multiplexing options.

@@ -1,5 +1,7 @@
 /// One HTTP request for `CurlHTTPClient`: method, URL, headers, optional body and timeouts.
-public struct HTTPRequest: Sendable {
+///
+/// Its description shows only the method and URL: headers carry bearer tokens.
+public struct HTTPRequest: Sendable, CustomStringConvertible {
     public enum Method: String, Sendable {
         case get = "GET"
         case post = "POST"
@@ -30,6 +32,8 @@ public struct HTTPRequest: Sendable {
         self.noProgressTimeout = noProgressTimeout
         self.timeout = timeout
     }
+
+    public var description: String { "\(method.rawValue) \(url)" }
 }
 
 /// The status line and the headers Hark reads, reported once per response.

@@ -1,5 +1,9 @@
 import CCurl
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The curl thread's state and loop: the multi handle, the running transfers, and the
 /// commands that start, cancel and unpause them. Created on the curl thread and never used
 /// elsewhere.
@@ -21,6 +25,7 @@ final class CurlLoop {
     /// Runs until `CommandQueue.stop()`: commands, `curl_multi_perform`, finished transfers,
     /// then `curl_multi_poll` until socket activity, a libcurl timer or `curl_multi_wakeup`.
     func run() {
+        queue.shared.withLock { $0.loopThread = pthread_self() }
         while true {
             let (commands, stopping) = queue.take()
             for command in commands { execute(command) }
