@@ -117,10 +117,15 @@ struct SimulatorFaultTests {
         session.connection.start()
         // The first ping gets 500: reconnect; later pings get 204 and change nothing.
         #expect(await session.log.wait { session.log.connectedCount($0) == 2 })
-        try await Task.sleep(for: .milliseconds(1000))
+        func pings() -> [Substring] {
+            let log = (try? String(contentsOfFile: simulator.runDirectory + "/events.log", encoding: .utf8)) ?? ""
+            return log.split(separator: "\n").filter { $0.contains("/ping") }
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while pings().count < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(session.log.connectedCount(session.log.all) == 2)
-        let log = (try? String(contentsOfFile: simulator.runDirectory + "/events.log", encoding: .utf8)) ?? ""
-        let pings = log.split(separator: "\n").filter { $0.contains("/ping") }
+        let pings = pings()
+        let log = pings.joined(separator: "\n")
         #expect(pings.count >= 3, "\(log)")
         #expect(pings.first?.contains("500") ?? false)
         #expect(pings.dropFirst().allSatisfy { $0.contains("204") })

@@ -58,6 +58,11 @@ final class CommandQueue: Sendable {
         return pthread_equal(thread, pthread_self()) != 0
     }
 
+    /// Whether commands (or a stop) are waiting.
+    var hasWork: Bool {
+        shared.withLock { !$0.commands.isEmpty || $0.stopping }
+    }
+
     /// The commands queued so far and whether the thread should stop.
     func take() -> (commands: [CurlCommand], stopping: Bool) {
         shared.withLock { shared in

@@ -32,6 +32,9 @@ final class CurlLoop {
             if stopping { break }
             _ = try? driver.multiPerform(multi.handle)
             while let finished = driver.multiInfoRead(multi.handle) { finish(finished) }
+            // A command pushed while the multi handle was being replaced woke the old one:
+            // look again before sleeping, or it would wait for the poll timeout.
+            if queue.hasWork { continue }
             // libcurl wakes for its own timers and sockets; the 1 s cap is only for transfers
             // whose no-progress check must run while nothing happens. An idle connection
             // (just the downchannel) sleeps until something arrives.
