@@ -160,6 +160,26 @@ struct SimulatorEndToEndTests {
         await session.close()
     }
 
+    @Test func cancelledRecognizeEndsOnlyItsStream() async throws {
+        let simulator = try SimulatorProcess()
+        let session = try await Session(simulator)
+        session.connection.start()
+        #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        let recognize = session.event(
+            "SpeechRecognizer", "Recognize",
+            ["profile": "CLOSE_TALK", "format": "AUDIO_L16_RATE_16000_CHANNELS_1", "initiator": ["type": "PRESS_AND_HOLD", "payload": [:]]],
+            dialog: "dialog-cancel", context: true)
+        let upload = session.connection.beginRecognize(recognize)
+        upload.write(toneL16(seconds: 0.2))
+        try await Task.sleep(for: .milliseconds(200))  // the body is paused, waiting for audio
+        upload.cancel()
+        #expect(await upload.result == .cancelled)
+        let next = await session.connection.send(session.event("System", "UserInactivityReport", ["inactiveTimeInSeconds": 1]))
+        #expect(next == .delivered(status: 204))
+        #expect(session.log.connectedCount(session.log.all) == 1)
+        await session.close()
+    }
+
     @Test func forbiddenEventRefreshesTheTokenAndReconnects() async throws {
         let simulator = try SimulatorProcess()
         let session = try await Session(simulator)
