@@ -95,6 +95,12 @@ final class EventUpload {
         if sim.downchannel(on: connection)?.connection != connection {
             notes.append("event sent on a connection without an open downchannel")
         }
+        if !sim.isNewMessageId(event.messageId) { notes.append("messageId \(event.messageId) was used before") }
+        if event.namespace == "SpeechSynthesizer", let token = event.payload["token"]?.stringValue,
+           !sim.isKnownSpeakToken(token)
+        {
+            notes.append("token '\(token)' names no Speak the simulator sent")
+        }
         if event.isRecognize {
             recognizeIndex = sim.nextRecognizeIndex()
             let initiator = event.payload["initiator"]
@@ -211,6 +217,7 @@ final class EventUpload {
             record["audio"] = .object(info)
         }
         for (key, value) in extra { record[key] = value }
+        handler.sim.addNotes(notes.filter { !$0.hasPrefix("StopCapture sent") }, event: number)
         recorder.writeEvent(number: number, name: name, record: .object(record))
     }
 }

@@ -49,6 +49,7 @@ extension StreamHandler {
             malformedMultipart: sim.takeFault(.malformedMultipart) != nil,
             malformedJSON: sim.takeFault(.malformedJSON) != nil)
         sim.setExpectedInitiator(response.expectSpeechInitiator)
+        if let token = response.speakToken { sim.speakSent(token: token) }
         let status = response.isEmpty ? 204 : 200
         upload.finishRecord(handler: self, status: status, extra: [
             "answer": .array(response.directives),

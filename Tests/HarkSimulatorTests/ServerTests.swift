@@ -116,3 +116,20 @@ import Testing
         #expect(try await sim.curl("/v20160207/events").status == 404)
     }
 }
+
+/// Things AVS would not reject but a careful client never does, noted in the record.
+@Suite struct NoteTests {
+    @Test func reusedMessageIdsAndUnknownSpeakTokensAreNoted() async throws {
+        let sim = try await SimulatorHarness()
+        defer { Task { await sim.stop() } }
+        let event = EventBodies.event("SpeechSynthesizer", "SpeechStarted", payload: ["token": "made-up"])
+        #expect(try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
+                                   body: EventBodies.body(event)).status == 204)
+        #expect(try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
+                                   body: EventBodies.body(event)).status == 204)
+        let notes = try await sim.curl("/sim/state", token: nil).json?["notes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(notes.contains { $0.contains("names no Speak") })
+        #expect(notes.contains { $0.hasPrefix("event 2:") && $0.contains("was used before") })
+        #expect(notes.contains { $0.contains("without an open downchannel") })
+    }
+}
