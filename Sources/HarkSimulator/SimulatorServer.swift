@@ -20,6 +20,8 @@ public struct SimulatorConfiguration: Sendable {
     public var keyFile: String?
     public var caFile: String?
     public var scenario = Scenario()
+    /// Echo each `events.log` line to standard error.
+    public var echoLog = false
 
     public init(runDirectory: String) {
         self.runDirectory = runDirectory
@@ -46,7 +48,8 @@ public final class SimulatorServer: Sendable {
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: configuration.runDirectory, withIntermediateDirectories: true)
         let tls = try Self.tlsMaterial(configuration)
-        let recorder = try Recorder(directory: configuration.recordDirectory ?? configuration.runDirectory)
+        let recorder = try Recorder(directory: configuration.recordDirectory ?? configuration.runDirectory,
+                                    echo: configuration.echoLog)
         let state = SimulatorState(scenario: configuration.scenario, recorder: recorder)
 
         var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
