@@ -139,7 +139,7 @@ final class EventUpload {
         if let after = stopCaptureAfterMilliseconds, !stopCaptureSent, audio.milliseconds >= after {
             stopCaptureSent = true
             if let downchannel = handler.sim.downchannel(on: connection) {
-                downchannel.push(SimDirectives.stopCapture(dialogRequestId: event?.dialogRequestId).text)
+                downchannel.push(SimDirectives.stopCapture(dialogRequestId: event?.dialogRequestId).text, false)
                 handler.sim.stopCaptureSent()
                 notes.append("StopCapture sent after \(audio.milliseconds) ms of audio")
             } else {

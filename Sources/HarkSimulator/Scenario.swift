@@ -79,9 +79,12 @@ public struct TimedPush: Sendable, Equatable {
     public var afterMilliseconds: Int
     /// The part's text, sent as it is (may be malformed on purpose).
     public var text: String
-    public init(afterMilliseconds: Int, text: String) {
+    /// Send `text` without part framing (`{boundary}` replaced), for framing quirks.
+    public var raw: Bool
+    public init(afterMilliseconds: Int, text: String, raw: Bool = false) {
         self.afterMilliseconds = afterMilliseconds
         self.text = text
+        self.raw = raw
     }
 }
 

@@ -34,11 +34,11 @@ extension StreamHandler {
             DownchannelHandle(
                 id: id,
                 connection: connection,
-                push: { text in
+                push: { text, raw in
                     loop.execute {
                         let (handler, context) = bound.value
                         guard handler.downchannelID == id, context.channel.isActive else { return }
-                        handler.writeBody(context: context, DownchannelFraming.part(text, boundary: boundary))
+                        handler.writeBody(context: context, DownchannelFraming.bytes(text, raw: raw, boundary: boundary))
                     }
                 },
                 end: {
@@ -54,7 +54,7 @@ extension StreamHandler {
         for push in sim.scenario.pushes {
             loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(push.afterMilliseconds))) {
                 guard self.downchannelID == id, context.channel.isActive else { return }
-                self.writeBody(context: context, DownchannelFraming.part(push.text, boundary: boundary))
+                self.writeBody(context: context, DownchannelFraming.bytes(push.text, raw: push.raw, boundary: boundary))
             }
         }
         if let fault = sim.takeFault(.closeDownchannel) {

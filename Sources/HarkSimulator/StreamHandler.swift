@@ -144,7 +144,8 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             let text = String(decoding: body, as: UTF8.self)
-            for downchannel in downchannels { downchannel.push(text) }
+            let raw = head?.uri.contains("raw=1") ?? false
+            for downchannel in downchannels { downchannel.push(text, raw) }
             respond(context: context, .noContent)
         case .simState:
             respond(context: context, .json(200, sim.snapshot))

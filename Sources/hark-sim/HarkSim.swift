@@ -16,7 +16,7 @@ struct HarkSim: AsyncParsableCommand {
             LWA: POST /auth/O2/create/codepair, POST /auth/O2/token (also /auth/o2/)
 
             Control API for tests (no token):
-              POST /sim/push                 body = directive text, pushed now
+              POST /sim/push[?raw=1]         body = directive text, pushed now
               GET  /sim/state                counters and notes as JSON
               POST /sim/revoke               403 until the client refreshes
               POST /sim/revoke-refresh       next refresh gets invalid_grant

@@ -54,3 +54,25 @@ import Testing
         #expect(sim.eventsLog().contains("access tokens revoked"))
     }
 }
+
+@Suite struct RawPushTests {
+    @Test func rawPushesCarryFramingQuirks() async throws {
+        let sim = try await SimulatorHarness(toml: """
+            [[push]]
+            after_ms = 10
+            raw = true
+            directive = "\\r\\n--{boundary}\\r\\nContent-Type: application/json\\r\\n\\r\\n{\\"a\\":1}\\r\\n--{boundary}"
+            """)
+        defer { Task { await sim.stop() } }
+        let downchannel = try await sim.openDownchannel()
+        defer { downchannel.stop() }
+        #expect(await downchannel.waitFor("{\"a\":1}"))
+        let text = downchannel.text
+        let head = text.components(separatedBy: "\r\n\r\n")[0]
+        let boundary = try #require(head.range(of: "boundary=").map { String(head[$0.upperBound...].prefix { $0 != ";" }) })
+        // The opening delimiter, then the raw text: a duplicate boundary right after it.
+        #expect(text.contains("\r\n--\(boundary)\r\n--\(boundary)\r\nContent-Type: application/json\r\n\r\n{\"a\":1}\r\n--\(boundary)"))
+        #expect(try await sim.curl("/sim/push?raw=1", method: "POST", token: nil, body: Array("--{boundary}XYZ".utf8)).status == 204)
+        #expect(await downchannel.waitFor("--\(boundary)XYZ"))
+    }
+}
