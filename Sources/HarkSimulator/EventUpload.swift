@@ -133,7 +133,7 @@ final class EventUpload {
             done = true
             handler.sim.recorder.logRequest(method: "POST", path: head.uri, status: 0,
                                             note: "injected fault: connection dropped mid-Recognize")
-            (context.channel.parent ?? context.channel).close(promise: nil)
+            handler.connectionChannel(context).close(promise: nil)
             return
         }
         if let after = stopCaptureAfterMilliseconds, !stopCaptureSent, audio.milliseconds >= after {

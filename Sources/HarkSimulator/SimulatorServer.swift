@@ -86,7 +86,10 @@ public final class SimulatorServer: Sendable {
                         streamConfiguration: streamConfiguration
                     ) { stream in
                         stream.eventLoop.makeCompletedFuture {
-                            try stream.pipeline.syncOperations.addHandler(StreamHandler(sim: state))
+                            // The HTTP/2 path put the HTTP/1 codec for streams in front.
+                            let operations = stream.pipeline.syncOperations
+                            let isHTTP2 = (try? operations.handler(type: HTTP2FramePayloadToHTTP1ServerCodec.self)) != nil
+                            try operations.addHandler(StreamHandler(sim: state, isHTTP2: isHTTP2))
                         }
                     }
                 }

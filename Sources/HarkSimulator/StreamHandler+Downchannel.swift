@@ -29,7 +29,7 @@ extension StreamHandler {
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
         let connection = connection(context)
-        let parent = context.channel.parent ?? context.channel
+        let parent = connectionChannel(context)
         downchannelID = sim.registerDownchannel { id in
             DownchannelHandle(
                 id: id,

@@ -24,6 +24,8 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     let sim: SimulatorState
+    /// Whether this handler serves an HTTP/2 stream (else an HTTP/1.1 connection).
+    let isHTTP2: Bool
     var head: HTTPRequestHead?
     var route = Route.notFound
     var phase = Phase.ignoring
@@ -32,13 +34,19 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     var downchannelID: Int?
     static let maxCollectedBytes = 64 * 1024
 
-    init(sim: SimulatorState) {
+    init(sim: SimulatorState, isHTTP2: Bool) {
         self.sim = sim
+        self.isHTTP2 = isHTTP2
     }
 
-    /// The HTTP/2 connection this stream belongs to (the channel itself for HTTP/1.1).
+    /// The TCP connection's channel: an HTTP/2 stream's parent, else the channel itself
+    /// (whose own parent is the listening socket, never to be closed here).
+    func connectionChannel(_ context: ChannelHandlerContext) -> any Channel {
+        isHTTP2 ? (context.channel.parent ?? context.channel) : context.channel
+    }
+
     func connection(_ context: ChannelHandlerContext) -> ObjectIdentifier {
-        ObjectIdentifier(context.channel.parent ?? context.channel)
+        ObjectIdentifier(connectionChannel(context))
     }
 
     static func route(method: HTTPMethod, path: String) -> Route {

@@ -109,6 +109,19 @@ import Testing
         #expect(state.json?["events_rejected"]?.numberValue == 1)
     }
 
+    @Test func eventsAndPingAlsoWorkOverHTTP1() async throws {
+        let sim = try await SimulatorHarness()
+        defer { Task { await sim.stop() } }
+        let result = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
+                                        body: EventBodies.body(EventBodies.synchronizeState), http1: true)
+        #expect(result.status == 204)
+        #expect(result.httpVersion == "1.1")
+        let bad = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
+                                     body: EventBodies.body(metadata: "{"), http1: true)
+        #expect(bad.status == 400)
+        #expect(try await sim.curl("/ping", http1: true).status == 204)
+    }
+
     @Test func unknownPathsAre404() async throws {
         let sim = try await SimulatorHarness()
         defer { Task { await sim.stop() } }
