@@ -40,7 +40,7 @@ public final class SimulatorServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
 
-    public var url: String { "https://\(host):\(port)" }
+    public var url: String { host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)" }
     /// The line printed when ready; tests and scripts read the port and CA from it.
     public var readyLine: String { "hark-sim: listening on \(url) ca=\(caPath)" }
 
