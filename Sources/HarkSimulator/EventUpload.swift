@@ -133,6 +133,7 @@ final class EventUpload {
             done = true
             handler.sim.recorder.logRequest(method: "POST", path: head.uri, status: 0,
                                             note: "injected fault: connection dropped mid-Recognize")
+            finishRecord(handler: handler, status: 0, extra: ["fault": "connection dropped mid-Recognize"])
             handler.connectionChannel(context).close(promise: nil)
             return
         }
