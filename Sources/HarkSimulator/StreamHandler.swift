@@ -109,6 +109,11 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func begin(context: ChannelHandlerContext, head: HTTPRequestHead) {
         switch route {
         case .downchannel, .events, .ping:
+            // AVS speaks HTTP/2 only; a client that fell back to HTTP/1.1 must find out here.
+            guard isHTTP2 else {
+                respond(context: context, .exception(505, "AVS requires HTTP/2 (ALPN h2)"), note: "HTTP/1.1 refused")
+                return
+            }
             guard sim.isAuthorized(head.headers.first(name: "authorization")) else {
                 respond(context: context, .exception(403, "missing, unknown, expired or revoked access token"))
                 return

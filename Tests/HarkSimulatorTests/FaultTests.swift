@@ -136,21 +136,6 @@ import Testing
         #expect(sim.eventsLog().contains("connection dropped mid-Recognize"))
     }
 
-    @Test func droppingAnHTTP1ConnectionLeavesTheListenerUp() async throws {
-        let sim = try await SimulatorHarness(toml: """
-            [[fault]]
-            kind = "drop_mid_recognize"
-            after_ms = 100
-            """)
-        defer { Task { await sim.stop() } }
-        let samples = try EventBodies.fixtureSamples()
-        let result = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
-                                        body: EventBodies.body(EventBodies.recognize(), audio: try EventBodies.opus(samples)),
-                                        http1: true)
-        #expect(result.exitCode != 0)
-        #expect(try await sim.curl("/ping").status == 204)
-    }
-
     @Test func downchannelStatusFault() async throws {
         let sim = try await SimulatorHarness(toml: """
             [[fault]]

@@ -109,17 +109,18 @@ import Testing
         #expect(state.json?["events_rejected"]?.numberValue == 1)
     }
 
-    @Test func eventsAndPingAlsoWorkOverHTTP1() async throws {
+    @Test func avsEndpointsRefuseHTTP1() async throws {
         let sim = try await SimulatorHarness()
         defer { Task { await sim.stop() } }
         let result = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
                                         body: EventBodies.body(EventBodies.synchronizeState), http1: true)
-        #expect(result.status == 204)
+        #expect(result.status == 505)
         #expect(result.httpVersion == "1.1")
-        let bad = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
-                                     body: EventBodies.body(metadata: "{"), http1: true)
-        #expect(bad.status == 400)
-        #expect(try await sim.curl("/ping", http1: true).status == 204)
+        #expect(result.json?["payload"]?["description"]?.stringValue?.contains("HTTP/2") == true)
+        #expect(try await sim.curl("/ping", http1: true).status == 505)
+        #expect(try await sim.curl("/v20160207/directives", http1: true).status == 505)
+        // The control API and LWA still answer on HTTP/1.1.
+        #expect(try await sim.curl("/sim/state", token: nil, http1: true).status == 200)
     }
 
     @Test func unknownPathsAre404() async throws {
