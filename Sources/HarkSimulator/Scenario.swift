@@ -98,6 +98,10 @@ public struct Fault: Sendable, Equatable {
         case dropMidRecognize = "drop_mid_recognize"
         /// End the next `count` downchannels `after_ms` after they open.
         case closeDownchannel = "close_downchannel"
+        /// `after_ms` after the next `count` downchannels open, send HTTP/2 GOAWAY (NO_ERROR,
+        /// last stream = the downchannel) and end the downchannel: the client must move to a
+        /// new connection.
+        case goAway = "goaway"
         /// Revoke every access token issued so far (403 until the client refreshes), at
         /// `after_ms` after start or once `after_events` events were accepted.
         case rejectToken = "reject_token"

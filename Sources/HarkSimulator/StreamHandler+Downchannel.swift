@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 
 extension StreamHandler {
     /// `GET /v20160207/directives`: 200 with a multipart/related body that stays open;
@@ -59,6 +60,17 @@ extension StreamHandler {
         }
         if let fault = sim.takeFault(.closeDownchannel) {
             loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(fault.afterMilliseconds))) {
+                self.endDownchannel(context: context, id: id)
+            }
+        }
+        if isHTTP2, let fault = sim.takeFault(.goAway),
+           let streamID = try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID)
+        {
+            loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(fault.afterMilliseconds))) {
+                let goAway = HTTP2Frame(streamID: .rootStream,
+                                        payload: .goAway(lastStreamID: streamID, errorCode: .noError, opaqueData: nil))
+                parent.writeAndFlush(goAway, promise: nil)
+                self.sim.recorder.logRequest(method: "-", path: "-", status: 0, note: "injected fault: GOAWAY")
                 self.endDownchannel(context: context, id: id)
             }
         }

@@ -136,6 +136,23 @@ import Testing
         #expect(sim.eventsLog().contains("connection dropped mid-Recognize"))
     }
 
+    @Test func goAwayEndsTheDownchannelAndTheConnection() async throws {
+        let sim = try await SimulatorHarness(toml: """
+            [[fault]]
+            kind = "goaway"
+            after_ms = 200
+            """)
+        defer { Task { await sim.stop() } }
+        let (status, output) = try await run("/usr/bin/curl", [
+            "-v", "-sS", "-N", "--http2", "--cacert", sim.server.caPath, "-o", "/dev/null", "--max-time", "5",
+            "-H", "authorization: Bearer \(SimulatorHarness.token)", sim.url + "/v20160207/directives",
+        ], includeErrors: true)
+        #expect(status == 0)
+        #expect(output.contains("GOAWAY"))
+        #expect(sim.eventsLog().contains("injected fault: GOAWAY"))
+        #expect(try await sim.curl("/ping").status == 204)
+    }
+
     @Test func downchannelStatusFault() async throws {
         let sim = try await SimulatorHarness(toml: """
             [[fault]]
