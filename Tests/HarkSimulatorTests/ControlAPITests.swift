@@ -6,7 +6,7 @@ import Testing
 @Suite struct ControlAPITests {
     @Test func closeDownchannelsAndDropEndTheClientsStreams() async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let first = try await sim.openDownchannel()
         defer { first.stop() }
         #expect(try await sim.curl("/sim/close-downchannels", method: "POST", token: nil).status == 204)
@@ -22,7 +22,7 @@ import Testing
 
     @Test func revokeRefreshMakesTheNextRefreshInvalidGrant() async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         #expect(try await sim.curl("/sim/revoke-refresh", method: "POST", token: nil).status == 204)
         let refreshed = try await sim.curl("/auth/O2/token", method: "POST", token: nil,
                                            contentType: "application/x-www-form-urlencoded",
@@ -42,7 +42,7 @@ import Testing
             kind = "reject_token"
             after_ms = 700
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let event = EventBodies.recognize(format: "AUDIO_L16_RATE_16000_CHANNELS_1", initiator: "PRESS_AND_HOLD", profile: "CLOSE_TALK")
         let started = ContinuousClock.now
         let answer = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
@@ -63,7 +63,7 @@ import Testing
             raw = true
             directive = "\\r\\n--{boundary}\\r\\nContent-Type: application/json\\r\\n\\r\\n{\\"a\\":1}\\r\\n--{boundary}"
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let downchannel = try await sim.openDownchannel()
         defer { downchannel.stop() }
         #expect(await downchannel.waitFor("{\"a\":1}"))

@@ -21,7 +21,7 @@ import Testing
             target = "ping"
             status = 429
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let first = try await postSync(sim)
         #expect(first.status == 503)
         #expect(first.json?["payload"]?["code"]?.stringValue == "INTERNAL_SERVICE_EXCEPTION")
@@ -39,7 +39,7 @@ import Testing
             kind = "reject_token"
             after_events = 1
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         #expect(try await postSync(sim).status == 204)
         #expect(try await sim.curl("/ping").status == 403)
         let refreshed = try await sim.curl("/auth/O2/token", method: "POST", token: nil,
@@ -52,7 +52,7 @@ import Testing
 
     @Test func controlAPIRevokesTokens() async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         #expect(try await sim.curl("/sim/revoke", method: "POST", token: nil).status == 204)
         #expect(try await sim.curl("/ping").status == 403)
     }
@@ -63,7 +63,7 @@ import Testing
             kind = "close_downchannel"
             after_ms = 200
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let downchannel = try await sim.openDownchannel()
         defer { downchannel.stop() }
         #expect(await downchannel.waitForExit(seconds: 3))
@@ -76,7 +76,7 @@ import Testing
 
     @Test func dropAtConnectClosesTheNextConnection() async throws {
         let sim = try await SimulatorHarness(toml: "[[fault]]\nkind = \"drop_at_connect\"\n")
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let dropped = try await sim.curl("/ping")
         #expect(dropped.exitCode != 0)
         #expect(dropped.status == 0)
@@ -90,7 +90,7 @@ import Testing
             target = "ping"
             stall_ms = 400
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let started = ContinuousClock.now
         #expect(try await sim.curl("/ping").status == 204)
         #expect(ContinuousClock.now - started >= .milliseconds(400))
@@ -106,7 +106,7 @@ import Testing
             kind = "malformed_json"
             after_events = 1
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let event = EventBodies.recognize(format: "AUDIO_L16_RATE_16000_CHANNELS_1", initiator: "PRESS_AND_HOLD", profile: "CLOSE_TALK")
         let body = EventBodies.body(event, audio: [0, 0])
         let first = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType, body: body)
@@ -128,7 +128,7 @@ import Testing
             kind = "drop_mid_recognize"
             after_ms = 100
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let samples = try EventBodies.fixtureSamples()
         let result = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
                                         body: EventBodies.body(EventBodies.recognize(), audio: try EventBodies.opus(samples)))
@@ -142,7 +142,7 @@ import Testing
             kind = "goaway"
             after_ms = 200
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let (status, output) = try await run("/usr/bin/curl", [
             "-v", "-sS", "-N", "--http2", "--cacert", sim.server.caPath, "-o", "/dev/null", "--max-time", "5",
             "-H", "authorization: Bearer \(SimulatorHarness.token)", sim.url + "/v20160207/directives",
@@ -160,7 +160,7 @@ import Testing
             target = "downchannel"
             status = 500
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let result = try await sim.curl("/v20160207/directives", maxTime: 2)
         #expect(result.status == 500)
     }

@@ -19,7 +19,7 @@ import Testing
             pending_polls = 1
             slow_down_polls = [2]
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let formType = "application/x-www-form-urlencoded"
         let pair = try await sim.curl("/auth/O2/create/codepair", method: "POST", token: nil, contentType: formType, body: form([
             ("response_type", "device_code"), ("client_id", "hark-sim-client"), ("scope", "alexa:all"),
@@ -64,7 +64,7 @@ import Testing
 
     @Test func tokenEndpointWantsAFormBody() async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let result = try await sim.curl("/auth/O2/token", method: "POST", token: nil, contentType: "application/json",
                                         body: Array("{}".utf8))
         #expect(result.status == 400)

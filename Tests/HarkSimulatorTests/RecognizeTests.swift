@@ -48,7 +48,7 @@ func boundary(of contentType: String?) -> String {
 
     @Test func tapRecognizeWithOpusGetsSpeakStopCaptureAndARecordingThatDecodesBack() async throws {
         let sim = try await SimulatorHarness(toml: Self.scenario)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let downchannel = try await sim.openDownchannel()
         defer { downchannel.stop() }
 
@@ -115,7 +115,7 @@ func boundary(of contentType: String?) -> String {
             set_mute = true
             stop_capture_after_ms = 100
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let downchannel = try await sim.openDownchannel()
         defer { downchannel.stop() }
         let samples = try EventBodies.fixtureSamples()
@@ -134,7 +134,7 @@ func boundary(of contentType: String?) -> String {
 
     @Test func recognizeWithNothingToSayIs204() async throws {
         let sim = try await SimulatorHarness(toml: "[[recognize]]\nspeak = false\n")
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let event = EventBodies.recognize(format: "AUDIO_L16_RATE_16000_CHANNELS_1", initiator: "PRESS_AND_HOLD", profile: "CLOSE_TALK")
         let result = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
                                         body: EventBodies.body(event, audio: [0, 0, 1, 0]))

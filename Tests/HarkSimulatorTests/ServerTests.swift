@@ -6,7 +6,7 @@ import Testing
 @Suite struct ServerTests {
     @Test func pingOverHTTP2WithAValidTokenAnd403WithABadOne() async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let ok = try await sim.curl("/ping")
         #expect(ok.status == 204)
         #expect(ok.httpVersion == "2")
@@ -22,7 +22,7 @@ import Testing
 
     @Test func readyLineNamesTheURLAndCA() async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         #expect(sim.server.readyLine == "hark-sim: listening on https://127.0.0.1:\(sim.server.port) ca=\(sim.directory)/ca.pem")
         let pem = try String(contentsOfFile: sim.server.caPath, encoding: .utf8)
         #expect(pem.hasPrefix("-----BEGIN CERTIFICATE-----"))
@@ -42,7 +42,7 @@ import Testing
             after_ms = 100
             directive = '{"directive": {"header": '
             """)
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let downchannel = try await sim.openDownchannel()
         defer { downchannel.stop() }
         #expect(await downchannel.waitFor("{\"directive\": {\"header\": \r\n--"))
@@ -66,7 +66,7 @@ import Testing
 
     @Test func wellFormedEventIsAcceptedAndRecordedWithoutTheToken() async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let result = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
                                         body: EventBodies.body(EventBodies.synchronizeState))
         #expect(result.status == 204)
@@ -97,7 +97,7 @@ import Testing
     ])
     func malformedEventsAnswer400WithTheException(contentType: String, body: [UInt8], reason: String) async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let result = try await sim.curl("/v20160207/events", method: "POST", contentType: contentType, body: body)
         #expect(result.status == 400)
         #expect(result.json?["header"]?["namespace"]?.stringValue == "System")
@@ -111,7 +111,7 @@ import Testing
 
     @Test func avsEndpointsRefuseHTTP1() async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let result = try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
                                         body: EventBodies.body(EventBodies.synchronizeState), http1: true)
         #expect(result.status == 505)
@@ -125,7 +125,7 @@ import Testing
 
     @Test func unknownPathsAre404() async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         #expect(try await sim.curl("/v20160207/nothing").status == 404)
         #expect(try await sim.curl("/v20160207/events").status == 404)
     }
@@ -135,7 +135,7 @@ import Testing
 @Suite struct NoteTests {
     @Test func reusedMessageIdsAndUnknownSpeakTokensAreNoted() async throws {
         let sim = try await SimulatorHarness()
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let event = EventBodies.event("SpeechSynthesizer", "SpeechStarted", payload: ["token": "made-up"])
         #expect(try await sim.curl("/v20160207/events", method: "POST", contentType: EventBodies.contentType,
                                    body: EventBodies.body(event)).status == 204)

@@ -53,6 +53,15 @@ final class SimulatorHarness: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// For `defer`: removes the run directory now and stops the server in the background
+    /// (a test may end, and the process exit, before that task runs; nothing is left behind
+    /// on disk either way).
+    func finish() {
+        try? FileManager.default.removeItem(atPath: directory)
+        let server = server
+        Task { await server.stop() }
+    }
+
     var url: String { "https://localhost:\(server.port)" }
 
     /// Runs curl against `path`; `body` is sent as the request body with `contentType`.

@@ -8,7 +8,7 @@ import Testing
 @Suite struct StreamingUploadTests {
     @Test func stopCaptureArrivesWhileTheUploadIsStillOpen() async throws {
         let sim = try await SimulatorHarness(toml: "[[recognize]]\nstop_capture_after_ms = 200\n")
-        defer { Task { await sim.stop() } }
+        defer { sim.finish() }
         let downchannel = try await sim.openDownchannel()
         defer { downchannel.stop() }
 
