@@ -12,10 +12,19 @@ let package = Package(
     products: [
         .executable(name: "hark", targets: ["hark"]),
         .executable(name: "hark-bench", targets: ["hark-bench"]),
+        .executable(name: "hark-sim", targets: ["hark-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        // The AVS simulator's server stack; the firmware never links it.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.35.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries: one module map and shim header each.
@@ -50,6 +59,24 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Local AVS peer for tests and demos: HTTP/2 over TLS, LWA, scenarios, recording.
+        .target(name: "HarkSimulator", dependencies: [
+            "Opus", "Audio",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        .executableTarget(name: "hark-sim", dependencies: [
+            "HarkSimulator",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["README.md"]),
+
         .testTarget(name: "ALSATests", dependencies: ["ALSA"]),
         .testTarget(name: "OpusTests", dependencies: ["Opus"]),
         .testTarget(name: "MP3Tests", dependencies: ["MP3"]),
@@ -62,6 +89,7 @@ let package = Package(
             "hark", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AVSTests", dependencies: ["AVS"]),
+        .testTarget(name: "HarkSimulatorTests", dependencies: ["HarkSimulator", "Opus", "Audio"]),
     ],
     swiftLanguageModes: [.v6]
 )

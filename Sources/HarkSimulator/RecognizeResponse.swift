@@ -1,0 +1,78 @@
+import Foundation
+
+/// The `multipart/related` answer to a Recognize: Speak and its MP3 attachment, then the
+/// other directives of the scenario's answer, then `--B--`. The body starts with `--B`
+/// (no leading CRLF), as AVS event responses do.
+struct RecognizeResponse {
+    enum Segment: Equatable {
+        /// Written at once.
+        case bytes([UInt8])
+        /// Attachment content, written in chunks with pauses.
+        case attachment([UInt8])
+    }
+
+    var boundary: String
+    var segments: [Segment] = []
+    /// The directives sent, for the record.
+    var directives: [SimJSON] = []
+    /// The Speak token, when a Speak is sent.
+    var speakToken: String?
+    /// The ExpectSpeech initiator the next Recognize may echo.
+    var expectSpeechInitiator: SimJSON?
+
+    var contentType: String { "multipart/related; boundary=\(boundary); type=\"application/json\"" }
+    var isEmpty: Bool { segments.isEmpty }
+
+    init(answer: RecognizeAnswer, dialogRequestId: String?, mp3: [UInt8], boundary: String,
+         malformedMultipart: Bool = false, malformedJSON: Bool = false)
+    {
+        self.boundary = boundary
+        var parts: [(text: String, attachment: [UInt8]?, contentID: String?)] = []
+        if answer.speak {
+            let contentID = "DeviceTTSRendererV4_\(UUID().uuidString.lowercased())"
+            let token = "amzn1.as-ct.v1.hark-sim#\(UUID().uuidString.lowercased())"
+            speakToken = token
+            let speak = SimDirectives.speak(dialogRequestId: dialogRequestId, contentID: contentID, token: token)
+            directives.append(speak)
+            // A Speak part cut off mid-JSON, for the malformed_json fault.
+            let text = malformedJSON ? String(speak.text.prefix(40)) : speak.text
+            parts.append((text, nil, nil))
+            parts.append(("", mp3, contentID))
+        }
+        var others: [SimJSON] = []
+        if let volume = answer.setVolume { others.append(SimDirectives.setVolume(volume, dialogRequestId: dialogRequestId)) }
+        if let delta = answer.adjustVolume { others.append(SimDirectives.adjustVolume(delta, dialogRequestId: dialogRequestId)) }
+        if let mute = answer.setMute { others.append(SimDirectives.setMute(mute, dialogRequestId: dialogRequestId)) }
+        if let timeout = answer.expectSpeechTimeoutMilliseconds {
+            let initiator: SimJSON = ["type": "EXPECT_SPEECH", "payload": ["token": .string(UUID().uuidString.lowercased())]]
+            expectSpeechInitiator = initiator
+            others.append(SimDirectives.expectSpeech(dialogRequestId: dialogRequestId, timeoutMilliseconds: timeout,
+                                                     initiator: initiator))
+        }
+        directives += others
+        parts += others.map { ($0.text, nil, nil) }
+        parts += answer.rawDirectives.map { ($0, nil, nil) }
+        guard !parts.isEmpty else { return }
+
+        // A stray prefix before the first boundary: AVS.md says a client must reject it.
+        var head = malformedMultipart ? Array("garbage-before-boundary\r\n".utf8) : []
+        for part in parts {
+            head += Array("--\(boundary)\r\n".utf8)
+            if let attachment = part.attachment, let contentID = part.contentID {
+                head += Array("Content-Type: application/octet-stream\r\nContent-ID: <\(contentID)>\r\n\r\n".utf8)
+                segments.append(.bytes(head))
+                segments.append(.attachment(attachment))
+                head = Array("\r\n".utf8)
+            } else {
+                head += Array("Content-Type: application/json; charset=UTF-8\r\n\r\n\(part.text)\r\n".utf8)
+            }
+        }
+        head += Array("--\(boundary)--\r\n".utf8)
+        segments.append(.bytes(head))
+    }
+
+    /// A boundary in the style AVS uses.
+    static func makeBoundary() -> String {
+        "------------------------" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    }
+}
