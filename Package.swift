@@ -16,7 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         // The AVS simulator's server stack; the firmware never links it.
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-http2", from: "1.35.0"),
@@ -90,7 +90,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CALSA", "CGPIOD", "CCurl", "COpus", "CMPG123"]),
-        .testTarget(name: "HarkCLITests", dependencies: ["hark"]),
+        .testTarget(name: "HarkCLITests", dependencies: [
+            "hark", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "AVSTests", dependencies: ["AVS"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "CCurl"]),
         .testTarget(name: "AVSTransportTests", dependencies: [

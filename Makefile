@@ -1,0 +1,71 @@
+# Hark: build, test and demo on Debian 12 (GNU make; run as root, or with sudo available).
+#
+#   make demo      build, then a short audio round trip that needs no sound card
+#   make test      Debian packages, build, the whole Swift test suite, then the VM tests
+#   make release   stripped static-stdlib release binary in out/hark, size printed
+#   make bench     release build of hark-bench, then `hark-bench audio`
+#   make deps      install the Debian packages below that are missing
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+SWIFT ?= swift
+OUT ?= out
+
+# Build and test dependencies. Headers for the C modules; PulseAudio, the ALSA pulse plugin and
+# alsa-utils for the PulseAudio tests and the demo; sox, espeak-ng and lame for fixtures; qemu,
+# busybox, xz and kmod for the VM tests on a real kernel driver (snd-aloop).
+DEB_PACKAGES := libasound2-dev libgpiod-dev gpiod libcurl4-openssl-dev libopus-dev libmpg123-dev \
+	pulseaudio pulseaudio-utils alsa-utils libasound2-plugins sox libsox-fmt-mp3 espeak-ng lame \
+	qemu-system-x86 busybox-static xz-utils kmod
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: help deps build test test-vm demo release bench
+
+help:
+	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
+
+deps:
+	@missing=""; \
+	for package in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' "$$package" 2>/dev/null | grep -q '^install ok installed$$' \
+			|| missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then \
+		echo "deps: all $(words $(DEB_PACKAGES)) Debian packages are installed"; \
+	else \
+		echo "deps: installing$$missing"; \
+		$(SUDO) apt-get update; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --product hark
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory test-vm
+
+test-vm:
+	@if [ -x Tests/vm/run-tests.sh ]; then \
+		HARK_BIN="$$($(SWIFT) build --show-bin-path)/hark" Tests/vm/run-tests.sh; \
+	else \
+		echo "test-vm: Tests/vm/run-tests.sh not present, VM tests skipped"; \
+	fi
+
+demo: build
+	scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/hark"
+
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product hark
+	mkdir -p $(OUT)
+	cp "$$($(SWIFT) build -c release --show-bin-path)/hark" $(OUT)/hark
+	strip $(OUT)/hark
+	@echo "release: $(OUT)/hark $$(stat -c %s $(OUT)/hark) bytes ($$(du -h $(OUT)/hark | cut -f1)), stripped, static Swift stdlib"
+
+bench: deps
+	$(SWIFT) build -c release --product hark-bench
+	"$$($(SWIFT) build -c release --show-bin-path)/hark-bench" audio

@@ -1,0 +1,61 @@
+# Shared helpers for VM test scripts; sourced inside the guest from /mnt/guest-lib.sh
+# (run-vm.sh stages it, with the repository's asound.conf.d, into OUT_DIR = /mnt).
+#
+# A test reports each check as one line, "ok - what" or "not ok - what", and exits non-zero
+# when any failed; run-tests.sh counts those lines.
+
+failures=0
+ok()     { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; failures=$((failures + 1)); }
+# check DESCRIPTION COMMAND...: runs the command, reports by its exit status.
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+finish() { echo "# $failures check(s) failed"; [ "$failures" -eq 0 ]; }
+
+# Installs the shipped fragments the way a board does, in /etc/alsa/conf.d (where Debian 12's
+# alsa.conf loads *.conf from), plus the local settings given as arguments in a later file.
+# The guest root is read-only, so the directory is first copied onto a tmpfs over itself.
+install_fragments() {
+  local keep; keep=$(mktemp -d)
+  cp -a /etc/alsa/conf.d/. "$keep/"
+  mount -t tmpfs hark-conf /etc/alsa/conf.d
+  cp -a "$keep/." /etc/alsa/conf.d/
+  cp /mnt/asound.conf.d/*.conf /etc/alsa/conf.d/
+  printf '%s\n' "$@" > /etc/alsa/conf.d/51-hark-local.conf
+}
+
+# band FILE HZ FIELD [SOX_EFFECTS...]: a sox `stat` FIELD ("RMS", "Maximum") of FILE narrowed to
+# HZ ± 20 Hz by a steep band-pass, after optional effects applied first (e.g. "trim -0.5").
+band() {
+  local file=$1 hz=$2 field=$3; shift 3
+  sox "$file" -n "$@" sinc -t 20 $((hz - 20))-$((hz + 20)) stat 2>&1 | awk -v f="$field" '$1 == f && /amplitude/ {print $3}'
+}
+# has_tone FILE HZ [SOX_EFFECTS...]: a tone at HZ is clearly there somewhere in FILE. The peak of
+# the band, not its RMS, so that a 3 s tone in a long recording counts as much as in a short one.
+# Measured: a played tone peaks at 0.33-0.39 in this band, a tone that is absent at <= 0.035.
+has_tone() {
+  local file=$1 hz=$2; shift 2
+  local peak; peak=$(band "$file" "$hz" Maximum "$@")
+  echo "#   $(basename "$file") ${hz} Hz band peak=${peak:-none}"
+  awk -v x="${peak:-0}" 'BEGIN { exit !(x > 0.1) }'
+}
+# lacks_tone FILE HZ: nothing at HZ over the whole file (RMS < 0.005): the control that shows
+# has_tone's band is narrow enough to tell the tones apart.
+lacks_tone() {
+  local rms; rms=$(band "$1" "$2" RMS)
+  echo "#   $(basename "$1") ${2} Hz band rms=${rms:-none} (expected silence)"
+  awk -v x="${rms:-1}" 'BEGIN { exit !(x < 0.005) }'
+}
+# duration FILE: length in seconds.
+duration() { soxi -D "$1" 2>/dev/null || echo 0; }
+at_least() { awk -v x="$1" -v y="$2" 'BEGIN { exit !(x >= y) }'; }
+# wait_running STATUS_FILE: waits up to 5 s for a /proc/asound/.../status to say RUNNING.
+wait_running() {
+  local i
+  for i in $(seq 50); do grep -q RUNNING "$1" 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+# fix_length FILE: rewrites a WAV whose header still claims the maximum length (arecord ended
+# by a signal leaves it so) with the length of the data actually there.
+fix_length() {
+  sox --ignore-length "$1" "$1.fixed.wav" 2>/dev/null && mv "$1.fixed.wav" "$1"
+}
