@@ -31,6 +31,8 @@ public struct ConnectionTimings: Sendable, Hashable {
     public var pingInterval: Duration
     /// A ping not answered within this means the connection is dead (30 s).
     public var pingTimeout: Duration
+    /// The downchannel must answer (its response head) within this once requested (10 s).
+    public var downchannelResponseTimeout: Duration
     /// An event or Recognize with no byte moving either way for this long is cancelled (30 s).
     public var eventNoProgressTimeout: Duration
     /// Events waiting for a connection longer than this are dropped unless they must be
@@ -39,10 +41,11 @@ public struct ConnectionTimings: Sendable, Hashable {
 
     public init(
         pingInterval: Duration = .seconds(300), pingTimeout: Duration = .seconds(30),
-        eventNoProgressTimeout: Duration = .seconds(30), pendingEventLimit: Duration = .seconds(15)
+        downchannelResponseTimeout: Duration = .seconds(10), eventNoProgressTimeout: Duration = .seconds(30), pendingEventLimit: Duration = .seconds(15)
     ) {
         self.pingInterval = pingInterval
         self.pingTimeout = pingTimeout
+        self.downchannelResponseTimeout = downchannelResponseTimeout
         self.eventNoProgressTimeout = eventNoProgressTimeout
         self.pendingEventLimit = pendingEventLimit
     }

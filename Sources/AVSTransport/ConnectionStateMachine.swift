@@ -16,11 +16,16 @@ public struct ConnectionStateMachine: Sendable {
         case ping
         /// A ping got no answer in time.
         case pingTimeout
+        /// The downchannel request got no answer in time.
+        case downchannelTimeout
     }
 
     public enum Input: Sendable, Hashable {
         case start
         case stop
+        /// The downchannel request went out (an access token was at hand): it must answer
+        /// within `downchannelResponseTimeout`.
+        case downchannelRequested
         /// The downchannel answered with this status (its response head).
         case downchannelResponded(status: Int)
         /// The downchannel stream ended, cleanly (`nil`) or with a transfer error.
@@ -106,12 +111,25 @@ public struct ConnectionStateMachine: Sendable {
             return []
         case (_, .stop):
             state = .stopped
-            return [.closeConnection, .cancel(.backoff), .cancel(.ping), .cancel(.pingTimeout), .stateChanged(.stopped)]
+            return [
+                .closeConnection, .cancel(.backoff), .cancel(.ping), .cancel(.pingTimeout), .cancel(.downchannelTimeout),
+                .stateChanged(.stopped),
+            ]
+
+        // The request is out (the wait for a token is not counted): start the answer clock.
+        case (.openingDownchannel, .downchannelRequested):
+            return [.schedule(.downchannelTimeout, after: timings.downchannelResponseTimeout)]
+        case (_, .downchannelRequested):
+            return []
+
+        // No answer in time: give up on this connection.
+        case (.openingDownchannel(let failures), .timerFired(.downchannelTimeout)):
+            return fail(after: failures, tokenRejected: false)
 
         // The downchannel answered 200: the connection counts; synchronize state on it.
         case (.openingDownchannel(let failures), .downchannelResponded(200)):
             state = .synchronizing(failures: failures)
-            return [.sendSynchronizeState]
+            return [.cancel(.downchannelTimeout), .sendSynchronizeState]
 
         // The downchannel refused us: 403 refreshes the token; every refusal reconnects later.
         case (.openingDownchannel(let failures), .downchannelResponded(let status)):
@@ -178,7 +196,7 @@ public struct ConnectionStateMachine: Sendable {
         case (_, .endpointChanged):
             state = .openingDownchannel(failures: 0)
             return [
-                .closeConnection, .cancel(.backoff), .cancel(.ping), .cancel(.pingTimeout),
+                .closeConnection, .cancel(.backoff), .cancel(.ping), .cancel(.pingTimeout), .cancel(.downchannelTimeout),
                 .stateChanged(.connecting), .openDownchannel,
             ]
 
@@ -197,7 +215,7 @@ public struct ConnectionStateMachine: Sendable {
         var actions: [Action] = [.closeConnection]
         if tokenRejected { actions.append(.invalidateAccessToken) }
         actions += [
-            .cancel(.ping), .cancel(.pingTimeout), .schedule(.backoff, after: delay),
+            .cancel(.ping), .cancel(.pingTimeout), .cancel(.downchannelTimeout), .schedule(.backoff, after: delay),
             .stateChanged(.waitingToReconnect(failures: failures, retryIn: delay)),
         ]
         return actions

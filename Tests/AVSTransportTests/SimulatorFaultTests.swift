@@ -102,6 +102,28 @@ struct SimulatorFaultTests {
         await session.close()
     }
 
+    @Test func downchannelThatDoesNotAnswerIsAbandonedAndRetried() async throws {
+        let simulator = try SimulatorProcess(scenario: """
+            [[fault]]
+            kind = "stall"
+            target = "downchannel"
+            stall_ms = 5000
+            count = 1
+            """)
+        var timings = ConnectionTimings.avs
+        timings.downchannelResponseTimeout = .milliseconds(500)
+        let session = try await Session(simulator, timings: timings, jitter: .fixed(0))
+        let started = ContinuousClock.now
+        session.connection.start()
+        #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        let elapsed = ContinuousClock.now - started
+        #expect(session.log.states == [
+            .connecting, .waitingToReconnect(failures: 1, retryIn: .milliseconds(125)), .connecting, .connected,
+        ])
+        #expect(elapsed < .seconds(3), "\(elapsed)")
+        await session.close()
+    }
+
     @Test func idleConnectionPingsAndAFailedPingReconnects() async throws {
         let simulator = try SimulatorProcess(scenario: """
             [[fault]]

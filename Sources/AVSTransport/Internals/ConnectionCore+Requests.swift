@@ -18,9 +18,14 @@ extension ConnectionCore {
         let sink = self.sink
         let inbox = self.inbox
         logger.debug("opening the downchannel", metadata: ["endpoint": "\(endpoint)"])
+        let logger = self.logger
         downchannel = http.start(request) { event in
             sink.deliver(decoder.withLock { $0.consume(event) })
-            if let input = ConnectionStateMachine.Input.downchannel(event) {
+            // Without HTTP/2 nothing else could share the connection: refuse it as 505.
+            if case .head(let head) = event, head.status == 200, !head.isHTTP2 {
+                logger.error("the AVS endpoint answered without HTTP/2; check avs.endpoint")
+                inbox.yield(.machine(.downchannelResponded(status: 505), generation: generation))
+            } else if let input = ConnectionStateMachine.Input.downchannel(event) {
                 inbox.yield(.machine(input, generation: generation))
             }
         }

@@ -82,6 +82,7 @@ final class ConnectionCore {
             guard generation == self.generation, machine.connectionState == .connecting else { return }
             accessToken = token
             openDownchannel(generation: generation)
+            perform(machine.handle(.downchannelRequested))
         case .synchronizeStateReady(let event, let generation):
             guard generation == self.generation, machine.connectionState == .connecting else { return }
             startRequest(OutgoingRequest(event: event, kind: .synchronizeState, mustDeliver: false))
