@@ -154,6 +154,75 @@ struct SimulatorFaultTests {
         await session.close()
     }
 
+    @Test func goAwayMovesToANewConnection() async throws {
+        let simulator = try SimulatorProcess(scenario: """
+            [[fault]]
+            kind = "goaway"
+            after_ms = 200
+            count = 1
+            """)
+        let session = try await Session(simulator)
+        session.connection.start()
+        #expect(await session.log.wait { session.log.connectedCount($0) == 2 })
+        #expect(await session.connection.send(inactivity(session)) == .delivered(status: 204))
+        #expect(await simulator.counter("downchannels_open") == 1)
+        await session.close()
+    }
+
+    func recognize(_ session: Session, dialog: String) -> Event {
+        session.event(
+            "SpeechRecognizer", "Recognize",
+            ["profile": "CLOSE_TALK", "format": "AUDIO_L16_RATE_16000_CHANNELS_1", "initiator": ["type": "PRESS_AND_HOLD", "payload": [:]]],
+            dialog: dialog, context: true)
+    }
+
+    @Test func connectionDroppedMidRecognizeFailsTheUploadAndReconnects() async throws {
+        let simulator = try SimulatorProcess(scenario: """
+            [[fault]]
+            kind = "drop_mid_recognize"
+            after_ms = 200
+            count = 1
+            """)
+        let session = try await Session(simulator)
+        session.connection.start()
+        #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        let upload = session.connection.beginRecognize(recognize(session, dialog: "dialog-drop"))
+        let audio = toneL16(seconds: 2)
+        for offset in stride(from: 0, to: audio.count, by: 3200) {
+            upload.write(audio[offset..<offset + 3200])
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        upload.finish()
+        guard case .failed(let error) = await upload.result else {
+            Issue.record("the upload should fail with the connection")
+            return
+        }
+        print("Recognize on a dropped connection ended with \(error)")
+        #expect(await session.log.wait { session.log.connectedCount($0) == 2 })
+        await session.close()
+    }
+
+    @Test func malformedRecognizeAnswerIsReportedAndTheConnectionStays() async throws {
+        let simulator = try SimulatorProcess(scenario: """
+            [[fault]]
+            kind = "malformed_multipart"
+            count = 1
+            """)
+        let session = try await Session(simulator)
+        session.connection.start()
+        #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        let upload = session.connection.beginRecognize(recognize(session, dialog: "dialog-bad"))
+        upload.write(toneL16(seconds: 0.5))
+        upload.finish()
+        #expect(await upload.result == .delivered(status: 200))
+        #expect(await session.log.wait { updates in
+            updates.contains { if case .malformedResponse = $0 { true } else { false } }
+        })
+        #expect(!session.log.all.contains { if case .directive = $0 { true } else { false } })
+        #expect(session.log.connectedCount(session.log.all) == 1)
+        await session.close()
+    }
+
     @Test func droppedConnectionReconnects() async throws {
         let simulator = try SimulatorProcess()
         let session = try await Session(simulator)
