@@ -16,11 +16,16 @@ public struct ConnectionStateMachine: Sendable {
         case ping
         /// A ping got no answer in time.
         case pingTimeout
+        /// The downchannel request got no answer in time.
+        case downchannelTimeout
     }
 
     public enum Input: Sendable, Hashable {
         case start
         case stop
+        /// The downchannel request went out (an access token was at hand): it must answer
+        /// within `downchannelResponseTimeout`.
+        case downchannelRequested
         /// The downchannel answered with this status (its response head).
         case downchannelResponded(status: Int)
         /// The downchannel stream ended, cleanly (`nil`) or with a transfer error.
@@ -65,17 +70,14 @@ public struct ConnectionStateMachine: Sendable {
         case backingOff(failures: Int, delay: Duration)
     }
 
-    /// 5 minutes without any request (AVS.md).
-    public static let pingInterval: Duration = .seconds(300)
-    /// A ping answered later than this means the connection is dead.
-    public static let pingTimeout: Duration = .seconds(30)
-
     private(set) var state = State.stopped
     private let backoff = ReconnectBackoff()
     private let jitter: Jitter
+    public let timings: ConnectionTimings
 
-    public init(jitter: Jitter = .system) {
+    public init(jitter: Jitter = .system, timings: ConnectionTimings = .avs) {
         self.jitter = jitter
+        self.timings = timings
     }
 
     /// The state as reported to the outside.
@@ -109,12 +111,25 @@ public struct ConnectionStateMachine: Sendable {
             return []
         case (_, .stop):
             state = .stopped
-            return [.closeConnection, .cancel(.backoff), .cancel(.ping), .cancel(.pingTimeout), .stateChanged(.stopped)]
+            return [
+                .closeConnection, .cancel(.backoff), .cancel(.ping), .cancel(.pingTimeout), .cancel(.downchannelTimeout),
+                .stateChanged(.stopped),
+            ]
+
+        // The request is out (the wait for a token is not counted): start the answer clock.
+        case (.openingDownchannel, .downchannelRequested):
+            return [.schedule(.downchannelTimeout, after: timings.downchannelResponseTimeout)]
+        case (_, .downchannelRequested):
+            return []
+
+        // No answer in time: give up on this connection.
+        case (.openingDownchannel(let failures), .timerFired(.downchannelTimeout)):
+            return fail(after: failures, tokenRejected: false)
 
         // The downchannel answered 200: the connection counts; synchronize state on it.
         case (.openingDownchannel(let failures), .downchannelResponded(200)):
             state = .synchronizing(failures: failures)
-            return [.sendSynchronizeState]
+            return [.cancel(.downchannelTimeout), .sendSynchronizeState]
 
         // The downchannel refused us: 403 refreshes the token; every refusal reconnects later.
         case (.openingDownchannel(let failures), .downchannelResponded(let status)):
@@ -134,7 +149,7 @@ public struct ConnectionStateMachine: Sendable {
         // SynchronizeState accepted: connected. The failure count starts over.
         case (.synchronizing, .synchronizeStateFinished(let outcome)) where outcome.isSuccess:
             state = .connected(pingOutstanding: false)
-            return [.stateChanged(.connected), .flushPendingEvents, .schedule(.ping, after: Self.pingInterval)]
+            return [.stateChanged(.connected), .flushPendingEvents, .schedule(.ping, after: timings.pingInterval)]
 
         // SynchronizeState refused or failed: reconnect (a 403 refreshes the token first).
         case (.synchronizing(let failures), .synchronizeStateFinished(let outcome)):
@@ -142,7 +157,7 @@ public struct ConnectionStateMachine: Sendable {
 
         // Activity postpones the ping by another five minutes.
         case (.connected, .requestSent):
-            return [.schedule(.ping, after: Self.pingInterval)]
+            return [.schedule(.ping, after: timings.pingInterval)]
 
         // A 403 on any event means the token is no longer valid: refresh and reconnect.
         case (.connected, .eventFinished(.status(403))):
@@ -155,12 +170,12 @@ public struct ConnectionStateMachine: Sendable {
         // Five idle minutes: ping, and give it 30 s.
         case (.connected(pingOutstanding: false), .timerFired(.ping)):
             state = .connected(pingOutstanding: true)
-            return [.sendPing, .schedule(.pingTimeout, after: Self.pingTimeout)]
+            return [.sendPing, .schedule(.pingTimeout, after: timings.pingTimeout)]
 
         // The ping answered 2xx (204): alive; the next ping after another idle period.
         case (.connected(pingOutstanding: true), .pingFinished(let outcome)) where outcome.isSuccess:
             state = .connected(pingOutstanding: false)
-            return [.cancel(.pingTimeout), .schedule(.ping, after: Self.pingInterval)]
+            return [.cancel(.pingTimeout), .schedule(.ping, after: timings.pingInterval)]
 
         // Any other ping answer (403 included, which also refreshes the token): reconnect.
         case (.connected(pingOutstanding: true), .pingFinished(let outcome)):
@@ -181,7 +196,7 @@ public struct ConnectionStateMachine: Sendable {
         case (_, .endpointChanged):
             state = .openingDownchannel(failures: 0)
             return [
-                .closeConnection, .cancel(.backoff), .cancel(.ping), .cancel(.pingTimeout),
+                .closeConnection, .cancel(.backoff), .cancel(.ping), .cancel(.pingTimeout), .cancel(.downchannelTimeout),
                 .stateChanged(.connecting), .openDownchannel,
             ]
 
@@ -200,7 +215,7 @@ public struct ConnectionStateMachine: Sendable {
         var actions: [Action] = [.closeConnection]
         if tokenRejected { actions.append(.invalidateAccessToken) }
         actions += [
-            .cancel(.ping), .cancel(.pingTimeout), .schedule(.backoff, after: delay),
+            .cancel(.ping), .cancel(.pingTimeout), .cancel(.downchannelTimeout), .schedule(.backoff, after: delay),
             .stateChanged(.waitingToReconnect(failures: failures, retryIn: delay)),
         ]
         return actions

@@ -14,11 +14,17 @@ public final class CurlAVSConnection: AVSConnection {
         /// Where the endpoint the cloud moved us to is kept (`state.dir`); `nil` keeps it in
         /// memory only.
         public var stateDirectory: String?
+        /// Ping, timeout and queueing durations; the AVS values unless a test shortens them.
+        public var timings: ConnectionTimings
 
-        public init(endpoint: String = "https://alexa.na.gateway.devices.a2z.com", caFile: String? = nil, stateDirectory: String? = nil) {
+        public init(
+            endpoint: String = "https://alexa.na.gateway.devices.a2z.com", caFile: String? = nil,
+            stateDirectory: String? = nil, timings: ConnectionTimings = .avs
+        ) {
             self.endpoint = endpoint
             self.caFile = caFile
             self.stateDirectory = stateDirectory
+            self.timings = timings
         }
     }
 
@@ -48,7 +54,7 @@ public final class CurlAVSConnection: AVSConnection {
         if endpoint.hasSuffix("/") { endpoint.removeLast() }
         let core = ConnectionCore(
             http: http, tokens: tokens, context: context, clock: clock, logger: logger, endpoint: endpoint,
-            endpointStore: store, jitter: jitter, inbox: inbox, updates: updatesContinuation)
+            endpointStore: store, jitter: jitter, timings: configuration.timings, inbox: inbox, updates: updatesContinuation)
         loop = Task { await core.run(messages) }
     }
 

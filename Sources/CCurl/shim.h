@@ -17,6 +17,7 @@ static inline CURLcode hark_curl_easy_getinfo_pointer(CURL *h, CURLINFO i, void 
 static inline CURLMcode hark_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 /* CURLVERSION_NOW is a macro Swift does not import. */
 static inline curl_version_info_data *hark_curl_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
+static inline CURLcode hark_curl_easy_setopt_xferinfo(CURL *h, int (*f)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t)) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f); }
 /* Macros built from expressions, which Swift does not import. */
 static const long HARK_CURLPAUSE_CONT = CURLPAUSE_CONT;
 static const size_t HARK_CURL_READFUNC_PAUSE = CURL_READFUNC_PAUSE;

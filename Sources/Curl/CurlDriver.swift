@@ -6,6 +6,10 @@ public typealias CurlDataCallback = @convention(c) (
     UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?
 ) -> Int
 
+/// `CURLOPT_XFERINFOFUNCTION`: user pointer, download total and now, upload total and now;
+/// non-zero aborts the transfer.
+public typealias CurlProgressCallback = @convention(c) (UnsafeMutableRawPointer?, Int, Int, Int, Int) -> Int32
+
 /// The libcurl calls Hark makes: one `@Sendable` function per C call.
 ///
 /// This is the chokepoint between Swift and libcurl (as `PCMDriver` is for alsa-lib).
@@ -32,6 +36,8 @@ public struct CurlDriver: Sendable {
     /// `curl_easy_setopt` with `CURLOPT_WRITEFUNCTION`, `CURLOPT_READFUNCTION` or
     /// `CURLOPT_HEADERFUNCTION` (the option says which).
     public var easySetCallback: @Sendable (EasyHandle, CURLoption, CurlDataCallback) throws(CurlError) -> Void
+    /// `curl_easy_setopt(CURLOPT_XFERINFOFUNCTION)`.
+    public var easySetProgressCallback: @Sendable (EasyHandle, CurlProgressCallback) throws(CurlError) -> Void
     /// `curl_easy_getinfo` with a `long *` result.
     public var easyGetLong: @Sendable (EasyHandle, CURLINFO) throws(CurlError) -> Int
     /// `curl_easy_pause`.
@@ -70,6 +76,7 @@ public struct CurlDriver: Sendable {
         easySetPointer: @escaping @Sendable (EasyHandle, CURLoption, UnsafeMutableRawPointer?) throws(CurlError) -> Void,
         easySetHeaders: @escaping @Sendable (EasyHandle, HeaderList) throws(CurlError) -> Void,
         easySetCallback: @escaping @Sendable (EasyHandle, CURLoption, CurlDataCallback) throws(CurlError) -> Void,
+        easySetProgressCallback: @escaping @Sendable (EasyHandle, CurlProgressCallback) throws(CurlError) -> Void,
         easyGetLong: @escaping @Sendable (EasyHandle, CURLINFO) throws(CurlError) -> Int,
         easyPause: @escaping @Sendable (EasyHandle, Int32) throws(CurlError) -> Void,
         slistAppend: @escaping @Sendable (HeaderList, String) -> HeaderList,
@@ -92,6 +99,7 @@ public struct CurlDriver: Sendable {
         self.easySetPointer = easySetPointer
         self.easySetHeaders = easySetHeaders
         self.easySetCallback = easySetCallback
+        self.easySetProgressCallback = easySetProgressCallback
         self.easyGetLong = easyGetLong
         self.easyPause = easyPause
         self.slistAppend = slistAppend

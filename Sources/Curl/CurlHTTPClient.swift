@@ -44,9 +44,10 @@ public final class CurlHTTPClient: Sendable {
         }
     }
 
+    /// Stops the thread without waiting for it (it only touches its own state while it ends
+    /// its transfers), so dropping a client never blocks the caller's thread.
     deinit {
         queue.stop()
-        thread.waitUntilExited()
     }
 
     /// Starts `request`; `onEvent` hears its head, body chunks and end on the curl thread.
@@ -68,11 +69,13 @@ public final class CurlHTTPClient: Sendable {
         queue.push(.closeConnections)
     }
 
-    /// Stops the thread after ending every transfer; later requests end at once with
-    /// `CurlError.aborted`. Also done by `deinit`.
+    /// Stops the thread after ending every transfer and waits until it has exited; later
+    /// requests end at once with `CurlError.aborted`.
     public func shutdown() {
         queue.stop()
-        thread.waitUntilExited()
+        // From a callback on the curl thread (which may drop the last reference), waiting
+        // would wait for itself; the loop ends on its own once the callback returns.
+        if !queue.isLoopThread { thread.waitUntilExited() }
     }
 
     /// `curl_multi_init` plus the multiplexing options.

@@ -1,5 +1,7 @@
 /// One HTTP request for `CurlHTTPClient`: method, URL, headers, optional body and timeouts.
-public struct HTTPRequest: Sendable {
+///
+/// Its description shows only the method and URL: headers carry bearer tokens.
+public struct HTTPRequest: Sendable, CustomStringConvertible {
     public enum Method: String, Sendable {
         case get = "GET"
         case post = "POST"
@@ -12,10 +14,9 @@ public struct HTTPRequest: Sendable {
     public var headers: [String]
     /// The request body for POST; `nil` sends an empty body.
     public var body: RequestBody?
-    /// Cancel the transfer with `CURLE_OPERATION_TIMEDOUT` when no byte moved in either
-    /// direction for this long (`CURLOPT_LOW_SPEED_LIMIT` 1 byte/s over
-    /// `CURLOPT_LOW_SPEED_TIME`, whole seconds). `nil` for streams that may idle forever (the
-    /// AVS downchannel).
+    /// End the transfer with `CurlError.operationTimedOut` when no byte moved in either
+    /// direction for this long (checked by a `CURLOPT_XFERINFOFUNCTION` progress callback,
+    /// about once a second). `nil` for streams that may idle forever (the AVS downchannel).
     public var noProgressTimeout: Duration?
     /// Cancel the whole transfer after this long (`CURLOPT_TIMEOUT_MS`); `nil` for none.
     public var timeout: Duration?
@@ -31,6 +32,8 @@ public struct HTTPRequest: Sendable {
         self.noProgressTimeout = noProgressTimeout
         self.timeout = timeout
     }
+
+    public var description: String { "\(method.rawValue) \(url)" }
 }
 
 /// The status line and the headers Hark reads, reported once per response.

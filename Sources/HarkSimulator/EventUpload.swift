@@ -95,6 +95,12 @@ final class EventUpload {
         if sim.downchannel(on: connection)?.connection != connection {
             notes.append("event sent on a connection without an open downchannel")
         }
+        if !sim.isNewMessageId(event.messageId) { notes.append("messageId \(event.messageId) was used before") }
+        if event.namespace == "SpeechSynthesizer", let token = event.payload["token"]?.stringValue,
+           !sim.isKnownSpeakToken(token)
+        {
+            notes.append("token '\(token)' names no Speak the simulator sent")
+        }
         if event.isRecognize {
             recognizeIndex = sim.nextRecognizeIndex()
             let initiator = event.payload["initiator"]
@@ -127,13 +133,14 @@ final class EventUpload {
             done = true
             handler.sim.recorder.logRequest(method: "POST", path: head.uri, status: 0,
                                             note: "injected fault: connection dropped mid-Recognize")
-            (context.channel.parent ?? context.channel).close(promise: nil)
+            finishRecord(handler: handler, status: 0, extra: ["fault": "connection dropped mid-Recognize"])
+            handler.connectionChannel(context).close(promise: nil)
             return
         }
         if let after = stopCaptureAfterMilliseconds, !stopCaptureSent, audio.milliseconds >= after {
             stopCaptureSent = true
             if let downchannel = handler.sim.downchannel(on: connection) {
-                downchannel.push(SimDirectives.stopCapture(dialogRequestId: event?.dialogRequestId).text)
+                downchannel.push(SimDirectives.stopCapture(dialogRequestId: event?.dialogRequestId).text, false)
                 handler.sim.stopCaptureSent()
                 notes.append("StopCapture sent after \(audio.milliseconds) ms of audio")
             } else {
@@ -211,6 +218,7 @@ final class EventUpload {
             record["audio"] = .object(info)
         }
         for (key, value) in extra { record[key] = value }
+        handler.sim.addNotes(notes.filter { !$0.hasPrefix("StopCapture sent") }, event: number)
         recorder.writeEvent(number: number, name: name, record: .object(record))
     }
 }

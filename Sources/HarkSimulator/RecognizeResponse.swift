@@ -15,6 +15,8 @@ struct RecognizeResponse {
     var segments: [Segment] = []
     /// The directives sent, for the record.
     var directives: [SimJSON] = []
+    /// The Speak token, when a Speak is sent.
+    var speakToken: String?
     /// The ExpectSpeech initiator the next Recognize may echo.
     var expectSpeechInitiator: SimJSON?
 
@@ -28,8 +30,9 @@ struct RecognizeResponse {
         var parts: [(text: String, attachment: [UInt8]?, contentID: String?)] = []
         if answer.speak {
             let contentID = "DeviceTTSRendererV4_\(UUID().uuidString.lowercased())"
-            let speak = SimDirectives.speak(dialogRequestId: dialogRequestId, contentID: contentID,
-                                            token: "amzn1.as-ct.v1.hark-sim#\(UUID().uuidString.lowercased())")
+            let token = "amzn1.as-ct.v1.hark-sim#\(UUID().uuidString.lowercased())"
+            speakToken = token
+            let speak = SimDirectives.speak(dialogRequestId: dialogRequestId, contentID: contentID, token: token)
             directives.append(speak)
             // A Speak part cut off mid-JSON, for the malformed_json fault.
             let text = malformedJSON ? String(speak.text.prefix(40)) : speak.text

@@ -8,6 +8,8 @@ import Synchronization
 /// Recognize (the audio decoded back to 16 kHz mono).
 public final class Recorder: Sendable {
     public let directory: String
+    /// Also write each `events.log` line to standard error.
+    public let echo: Bool
     private let start: Date
     private let state = Mutex(State())
 
@@ -16,8 +18,9 @@ public final class Recorder: Sendable {
         var log: FileHandle?
     }
 
-    public init(directory: String, start: Date = Date()) throws {
+    public init(directory: String, start: Date = Date(), echo: Bool = false) throws {
         self.directory = directory
+        self.echo = echo
         self.start = start
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let logPath = (directory as NSString).appendingPathComponent("events.log")
@@ -42,6 +45,7 @@ public final class Recorder: Sendable {
             // A failed log write must not take the simulator down; the line is lost.
             try? state.log?.write(contentsOf: Data(line.utf8))
         }
+        if echo { FileHandle.standardError.write(Data("hark-sim: \(line)".utf8)) }
     }
 
     /// The path for event `number`'s files, without extension.

@@ -79,9 +79,12 @@ public struct TimedPush: Sendable, Equatable {
     public var afterMilliseconds: Int
     /// The part's text, sent as it is (may be malformed on purpose).
     public var text: String
-    public init(afterMilliseconds: Int, text: String) {
+    /// Send `text` without part framing (`{boundary}` replaced), for framing quirks.
+    public var raw: Bool
+    public init(afterMilliseconds: Int, text: String, raw: Bool = false) {
         self.afterMilliseconds = afterMilliseconds
         self.text = text
+        self.raw = raw
     }
 }
 
@@ -95,6 +98,10 @@ public struct Fault: Sendable, Equatable {
         case dropMidRecognize = "drop_mid_recognize"
         /// End the next `count` downchannels `after_ms` after they open.
         case closeDownchannel = "close_downchannel"
+        /// `after_ms` after the next `count` downchannels open, send HTTP/2 GOAWAY (NO_ERROR,
+        /// last stream = the downchannel) and end the downchannel: the client must move to a
+        /// new connection.
+        case goAway = "goaway"
         /// Revoke every access token issued so far (403 until the client refreshes), at
         /// `after_ms` after start or once `after_events` events were accepted.
         case rejectToken = "reject_token"

@@ -44,9 +44,10 @@ public enum ScenarioLoader {
         if let auth = try reader.table("auth") { scenario.auth = try authSettings(auth) }
         for answer in try reader.tables("recognize") { scenario.recognize.append(try recognizeAnswer(answer)) }
         for push in try reader.tables("push") {
-            try push.only(["after_ms", "directive"])
+            try push.only(["after_ms", "directive", "raw"])
             guard let directive = try push.string("directive") else { throw push.error("directive", "is required") }
-            scenario.pushes.append(TimedPush(afterMilliseconds: try push.int("after_ms") ?? 0, text: directive))
+            scenario.pushes.append(TimedPush(
+                afterMilliseconds: try push.int("after_ms", min: 0) ?? 0, text: directive, raw: try push.bool("raw") ?? false))
         }
         for fault in try reader.tables("fault") { scenario.faults.append(try self.fault(fault)) }
         return scenario

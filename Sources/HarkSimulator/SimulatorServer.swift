@@ -20,6 +20,8 @@ public struct SimulatorConfiguration: Sendable {
     public var keyFile: String?
     public var caFile: String?
     public var scenario = Scenario()
+    /// Echo each `events.log` line to standard error.
+    public var echoLog = false
 
     public init(runDirectory: String) {
         self.runDirectory = runDirectory
@@ -38,7 +40,7 @@ public final class SimulatorServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
 
-    public var url: String { "https://\(host):\(port)" }
+    public var url: String { host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)" }
     /// The line printed when ready; tests and scripts read the port and CA from it.
     public var readyLine: String { "hark-sim: listening on \(url) ca=\(caPath)" }
 
@@ -46,7 +48,8 @@ public final class SimulatorServer: Sendable {
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: configuration.runDirectory, withIntermediateDirectories: true)
         let tls = try Self.tlsMaterial(configuration)
-        let recorder = try Recorder(directory: configuration.recordDirectory ?? configuration.runDirectory)
+        let recorder = try Recorder(directory: configuration.recordDirectory ?? configuration.runDirectory,
+                                    echo: configuration.echoLog)
         let state = SimulatorState(scenario: configuration.scenario, recorder: recorder)
 
         var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
@@ -83,7 +86,10 @@ public final class SimulatorServer: Sendable {
                         streamConfiguration: streamConfiguration
                     ) { stream in
                         stream.eventLoop.makeCompletedFuture {
-                            try stream.pipeline.syncOperations.addHandler(StreamHandler(sim: state))
+                            // The HTTP/2 path put the HTTP/1 codec for streams in front.
+                            let operations = stream.pipeline.syncOperations
+                            let isHTTP2 = (try? operations.handler(type: HTTP2FramePayloadToHTTP1ServerCodec.self)) != nil
+                            try operations.addHandler(StreamHandler(sim: state, isHTTP2: isHTTP2))
                         }
                     }
                 }

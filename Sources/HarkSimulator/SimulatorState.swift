@@ -22,6 +22,10 @@ public final class SimulatorState: Sendable {
         /// The initiator of the last ExpectSpeech sent: the next Recognize may echo it.
         var expectedInitiator: SimJSON?
         var stopCapturesSent = 0
+        var messageIds: Set<String> = []
+        var speakTokens: Set<String> = []
+        /// Oddities noticed in accepted events (not protocol errors), with the event number.
+        var notes: [String] = []
     }
 
     public init(scenario: Scenario, recorder: Recorder) {
@@ -142,6 +146,18 @@ public final class SimulatorState: Sendable {
 
     func stopCaptureSent() { inner.withLock { $0.stopCapturesSent += 1 } }
 
+    /// Remembers a messageId; false when it was seen before (AVS wants a new one per event).
+    func isNewMessageId(_ id: String) -> Bool { inner.withLock { $0.messageIds.insert(id).inserted } }
+
+    func addNotes(_ notes: [String], event number: Int) {
+        guard !notes.isEmpty else { return }
+        inner.withLock { $0.notes += notes.map { "event \(number): \($0)" } }
+    }
+
+    func speakSent(token: String) { _ = inner.withLock { $0.speakTokens.insert(token) } }
+
+    func isKnownSpeakToken(_ token: String) -> Bool { inner.withLock { $0.speakTokens.contains(token) } }
+
     /// A summary for `GET /sim/state`.
     public var snapshot: SimJSON {
         inner.withLock { state in
@@ -155,6 +171,7 @@ public final class SimulatorState: Sendable {
                 "token_refreshes": .number(Double(state.lwa.refreshCount)),
                 "code_pair_links": .number(Double(state.lwa.linkCount)),
                 "events": .array(state.eventNames.map { .string($0) }),
+                "notes": .array(state.notes.map { .string($0) }),
             ]
         }
     }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 
 extension StreamHandler {
     /// `GET /v20160207/directives`: 200 with a multipart/related body that stays open;
@@ -29,16 +30,16 @@ extension StreamHandler {
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
         let connection = connection(context)
-        let parent = context.channel.parent ?? context.channel
+        let parent = connectionChannel(context)
         downchannelID = sim.registerDownchannel { id in
             DownchannelHandle(
                 id: id,
                 connection: connection,
-                push: { text in
+                push: { text, raw in
                     loop.execute {
                         let (handler, context) = bound.value
                         guard handler.downchannelID == id, context.channel.isActive else { return }
-                        handler.writeBody(context: context, DownchannelFraming.part(text, boundary: boundary))
+                        handler.writeBody(context: context, DownchannelFraming.bytes(text, raw: raw, boundary: boundary))
                     }
                 },
                 end: {
@@ -54,11 +55,22 @@ extension StreamHandler {
         for push in sim.scenario.pushes {
             loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(push.afterMilliseconds))) {
                 guard self.downchannelID == id, context.channel.isActive else { return }
-                self.writeBody(context: context, DownchannelFraming.part(push.text, boundary: boundary))
+                self.writeBody(context: context, DownchannelFraming.bytes(push.text, raw: push.raw, boundary: boundary))
             }
         }
         if let fault = sim.takeFault(.closeDownchannel) {
             loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(fault.afterMilliseconds))) {
+                self.endDownchannel(context: context, id: id)
+            }
+        }
+        if isHTTP2, let fault = sim.takeFault(.goAway),
+           let streamID = try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID)
+        {
+            loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(fault.afterMilliseconds))) {
+                let goAway = HTTP2Frame(streamID: .rootStream,
+                                        payload: .goAway(lastStreamID: streamID, errorCode: .noError, opaqueData: nil))
+                parent.writeAndFlush(goAway, promise: nil)
+                self.sim.recorder.logRequest(method: "-", path: "-", status: 0, note: "injected fault: GOAWAY")
                 self.endDownchannel(context: context, id: id)
             }
         }

@@ -15,7 +15,9 @@ extension StreamHandler {
                     note: "rejected: content-type '\(contentType)'")
             return
         }
-        let streamID = (try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID)).map { "\($0)" }
+        // Only HTTP/2 stream channels know the option: a socket channel traps on it.
+        let streamID = !isHTTP2 ? nil
+            : (try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID)).map { "\($0)" }
         phase = .event(EventUpload(head: head, boundary: boundary, connection: connection(context), streamID: streamID))
     }
 
@@ -49,6 +51,7 @@ extension StreamHandler {
             malformedMultipart: sim.takeFault(.malformedMultipart) != nil,
             malformedJSON: sim.takeFault(.malformedJSON) != nil)
         sim.setExpectedInitiator(response.expectSpeechInitiator)
+        if let token = response.speakToken { sim.speakSent(token: token) }
         let status = response.isEmpty ? 204 : 200
         upload.finishRecord(handler: self, status: status, extra: [
             "answer": .array(response.directives),

@@ -24,6 +24,8 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     let sim: SimulatorState
+    /// Whether this handler serves an HTTP/2 stream (else an HTTP/1.1 connection).
+    let isHTTP2: Bool
     var head: HTTPRequestHead?
     var route = Route.notFound
     var phase = Phase.ignoring
@@ -32,13 +34,19 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     var downchannelID: Int?
     static let maxCollectedBytes = 64 * 1024
 
-    init(sim: SimulatorState) {
+    init(sim: SimulatorState, isHTTP2: Bool) {
         self.sim = sim
+        self.isHTTP2 = isHTTP2
     }
 
-    /// The HTTP/2 connection this stream belongs to (the channel itself for HTTP/1.1).
+    /// The TCP connection's channel: an HTTP/2 stream's parent, else the channel itself
+    /// (whose own parent is the listening socket, never to be closed here).
+    func connectionChannel(_ context: ChannelHandlerContext) -> any Channel {
+        isHTTP2 ? (context.channel.parent ?? context.channel) : context.channel
+    }
+
     func connection(_ context: ChannelHandlerContext) -> ObjectIdentifier {
-        ObjectIdentifier(context.channel.parent ?? context.channel)
+        ObjectIdentifier(connectionChannel(context))
     }
 
     static func route(method: HTTPMethod, path: String) -> Route {
@@ -101,6 +109,11 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func begin(context: ChannelHandlerContext, head: HTTPRequestHead) {
         switch route {
         case .downchannel, .events, .ping:
+            // AVS speaks HTTP/2 only; a client that fell back to HTTP/1.1 must find out here.
+            guard isHTTP2 else {
+                respond(context: context, .exception(505, "AVS requires HTTP/2 (ALPN h2)"), note: "HTTP/1.1 refused")
+                return
+            }
             guard sim.isAuthorized(head.headers.first(name: "authorization")) else {
                 respond(context: context, .exception(403, "missing, unknown, expired or revoked access token"))
                 return
@@ -144,7 +157,8 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             let text = String(decoding: body, as: UTF8.self)
-            for downchannel in downchannels { downchannel.push(text) }
+            let raw = head?.uri.contains("raw=1") ?? false
+            for downchannel in downchannels { downchannel.push(text, raw) }
             respond(context: context, .noContent)
         case .simState:
             respond(context: context, .json(200, sim.snapshot))

@@ -4,7 +4,7 @@ import SwiftASN1
 import X509
 
 /// A certificate authority made for one simulator run, and the server certificate it
-/// signs (P-256, SAN `localhost` and `127.0.0.1`). Clients verify the simulator with the
+/// signs (P-256, SAN `localhost`, `127.0.0.1` and `::1`). Clients verify the simulator with the
 /// CA like any server: there is never an "insecure" switch.
 public struct TestCertificateAuthority: Sendable {
     /// The CA certificate, PEM.
@@ -63,6 +63,7 @@ public struct TestCertificateAuthority: Sendable {
                 SubjectAlternativeNames([
                     .dnsName("localhost"),
                     .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
+                    .ipAddress(ASN1OctetString(contentBytes: ArraySlice([UInt8](repeating: 0, count: 15) + [1]))),
                 ])
             },
             issuerPrivateKey: Certificate.PrivateKey(caKey))

@@ -8,21 +8,24 @@ struct HarkSim: AsyncParsableCommand {
         commandName: "hark-sim",
         abstract: "A local Alexa Voice Service and Login with Amazon peer over HTTP/2 + TLS, for tests and demos.",
         discussion: """
-            Prints one line when ready:
+            When ready it prints one line, then runs until SIGINT or SIGTERM:
               hark-sim: listening on https://127.0.0.1:PORT ca=/path/ca.pem
-            and runs until SIGINT or SIGTERM. Clients must trust the CA (never skip verification).
+            Clients must trust that CA; verification is never switched off.
 
-            Endpoints: GET /v20160207/directives, POST /v20160207/events, GET /ping,
-            POST /auth/O2/create/codepair, POST /auth/O2/token (and /auth/o2/...).
-            Control API for tests: POST /sim/push (body: a directive's text, pushed on every
-            open downchannel), GET /sim/state, POST /sim/revoke (403 until the client refreshes),
-            POST /sim/revoke-refresh (next refresh: invalid_grant), POST /sim/close-downchannels,
-            POST /sim/drop (close every connection that has a downchannel).
+            AVS: GET /v20160207/directives, POST /v20160207/events, GET /ping
+            LWA: POST /auth/O2/create/codepair, POST /auth/O2/token (also /auth/o2/)
 
-            Without --scenario the simulator accepts the access token "Atza|hark-sim-access",
-            the refresh token "Atzr|hark-sim-refresh" and client id "hark-sim-client", and answers
-            each Recognize with Speak "It is ten o'clock". The scenario format is described in
-            Sources/hark-sim/README.md; an example is Fixtures/sim/example.toml.
+            Control API for tests (no token):
+              POST /sim/push[?raw=1]         body = directive text, pushed now
+              GET  /sim/state                counters and notes as JSON
+              POST /sim/revoke               403 until the client refreshes
+              POST /sim/revoke-refresh       next refresh gets invalid_grant
+              POST /sim/close-downchannels   end every downchannel
+              POST /sim/drop                 close connections with a downchannel
+
+            Without --scenario: access token "Atza|hark-sim-access", refresh token "Atzr|hark-sim-refresh", client id "hark-sim-client", and every Recognize answered with Speak "It is ten o'clock".
+
+            Scenario format: Sources/hark-sim/README.md; example: Fixtures/sim/example.toml.
             """)
 
     @Option(help: "Address to listen on.")
@@ -51,6 +54,9 @@ struct HarkSim: AsyncParsableCommand {
 
     @Option(help: "CA certificate (PEM) to report to clients with --cert.")
     var ca: String?
+
+    @Flag(help: "Also print each events.log line (request, status, injected faults) to standard error.")
+    var verbose = false
 
     @Flag(help: "Check the scenario file and exit.")
     var checkScenario = false
@@ -82,6 +88,7 @@ struct HarkSim: AsyncParsableCommand {
         configuration.keyFile = key
         configuration.caFile = ca
         configuration.scenario = loaded
+        configuration.echoLog = verbose
 
         let server = try await SimulatorServer.start(configuration)
         if let portFile {

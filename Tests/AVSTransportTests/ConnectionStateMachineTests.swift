@@ -210,6 +210,24 @@ struct ConnectionRig {
         #expect(rig.take().isEmpty)
     }
 
+    @Test func downchannelThatNeverAnswersIsGivenUpAfterTenSeconds() {
+        var rig = ConnectionRig(jitter: 0.5)
+        rig.send(.start)
+        // Waiting for a token does not count: the clock starts with the request.
+        rig.advance(by: .seconds(60))
+        #expect(rig.take() == [.stateChanged(.connecting), .openDownchannel])
+        rig.send(.downchannelRequested)
+        rig.advance(by: .milliseconds(9999))
+        #expect(rig.take().isEmpty)
+        rig.advance(by: .milliseconds(1))
+        #expect(rig.take().first == .closeConnection)
+        rig.advance(by: .milliseconds(250))
+        rig.send(.downchannelRequested)
+        rig.send(.downchannelResponded(status: 200))
+        rig.advance(by: .seconds(60))
+        #expect(rig.machine.connectionState == .connecting)  // synchronizing, no timeout fired
+    }
+
     @Test func staleInputsAreIgnored() {
         var rig = ConnectionRig()
         rig.send(.pingFinished(.status(204)))

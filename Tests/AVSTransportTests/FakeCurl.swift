@@ -71,6 +71,7 @@ final class FakeCurl: Sendable {
             easySetPointer: { _, _, _ in },
             easySetHeaders: { _, _ in },
             easySetCallback: { _, _, _ in },
+            easySetProgressCallback: { _, _ in },
             easyGetLong: { easy, info in
                 if info == CURLINFO_RESPONSE_CODE {
                     return self.state.withLock { $0.handles[Int(bitPattern: easy.pointer)]?.status ?? 0 }

@@ -5,10 +5,28 @@ import Testing
 
 @Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))
 struct LWAEndToEndTests {
-    func client(_ simulator: SimulatorProcess, lowercasePath: Bool = false) throws -> LWAClient {
+    func client(_ simulator: SimulatorProcess, lowercasePath: Bool = false, secret: String? = nil) throws -> LWAClient {
         try LWAClient(configuration: LWAConfiguration(
             baseURL: simulator.url + (lowercasePath ? "/auth/o2" : "/auth/O2/"), clientID: "hark-sim-client",
-            productID: "hark_test", deviceSerialNumber: "0001", caFile: simulator.caFile))
+            clientSecret: secret, productID: "hark_test", deviceSerialNumber: "0001", caFile: simulator.caFile))
+    }
+
+    @Test func refreshGrantCarriesTheClientSecretWhenConfigured() async throws {
+        let simulator = try SimulatorProcess(scenario: """
+            [auth]
+            client_secret = "companion-secret"
+            """)
+        let good = await (try client(simulator, secret: "companion-secret")).refresh(RefreshToken("Atzr|hark-sim-refresh"))
+        let grant = try good.get()
+        #expect(grant.expiresIn == .seconds(3600))
+        #expect("\(grant)".contains("redacted"))
+        let wrong = await (try client(simulator, secret: "wrong")).refresh(RefreshToken("Atzr|hark-sim-refresh"))
+        guard case .failure(.transient(let reason)) = wrong else {
+            Issue.record("a wrong secret is not a revoked token: \(wrong)")
+            return
+        }
+        #expect(reason.contains("invalid_client"))
+        #expect(!reason.contains("Atzr"))
     }
 
     @Test func codeBasedLinkingPollsWithSlowDownThenStoresTheRefreshToken() async throws {
@@ -34,7 +52,8 @@ struct LWAEndToEndTests {
         #expect(pairs.first?.interval == .seconds(5))
         #expect(!(pairs.first?.userCode.isEmpty ?? true))
         // Poll 1 after 5 s (pending), poll 2 after 5 s (slow_down), then every 10 s.
-        let sleeps = clock.sleeps
+        // (Leaving out the authorizer's refresh timer, 10 minutes before expiry, on the same clock.)
+        let sleeps = clock.sleeps.filter { $0 <= .seconds(60) }
         #expect(Array(sleeps.prefix(3)) == [.seconds(5), .seconds(5), .seconds(10)])
         #expect(sleeps.dropFirst(2).allSatisfy { $0 == .seconds(10) })
         #expect(try store.load() != nil)
@@ -59,7 +78,7 @@ struct LWAEndToEndTests {
         let first = try await authorizer.accessToken()
         #expect(await simulator.counter("token_refreshes") == 1)
 
-        #expect(await simulator.post("/sim/revoke-refresh") == 200)
+        #expect(await simulator.post("/sim/revoke-refresh") == 204)
         await authorizer.accessTokenRejected(first)
         let deadline = ContinuousClock.now + .seconds(10)
         while !states.withLock({ $0.contains(.unlinked) }), ContinuousClock.now < deadline {

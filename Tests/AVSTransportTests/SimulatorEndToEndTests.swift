@@ -24,7 +24,9 @@ struct Session {
     let connection: CurlAVSConnection
     let log: UpdateLog
 
-    init(_ simulator: SimulatorProcess, caFile: String? = nil) async throws {
+    init(
+        _ simulator: SimulatorProcess, caFile: String? = nil, timings: ConnectionTimings = .avs, jitter: Jitter = .system
+    ) async throws {
         self.simulator = simulator
         stateDirectory = try makeTemporaryDirectory()
         try TokenStore(directory: stateDirectory).save(RefreshToken("Atzr|hark-sim-refresh"))
@@ -34,8 +36,9 @@ struct Session {
         authorizer = LWAAuthorizer(client: client, store: TokenStore(directory: stateDirectory))
         await authorizer.start()
         connection = try CurlAVSConnection(
-            configuration: .init(endpoint: simulator.url, caFile: caFile ?? simulator.caFile, stateDirectory: stateDirectory),
-            tokens: authorizer, context: { testContext })
+            configuration: .init(
+                endpoint: simulator.url, caFile: caFile ?? simulator.caFile, stateDirectory: stateDirectory, timings: timings),
+            tokens: authorizer, context: { testContext }, jitter: jitter)
         log = UpdateLog(connection)
     }
 
@@ -76,6 +79,9 @@ struct SimulatorEndToEndTests {
         let connectTime = ContinuousClock.now - started
         print("connect time against hark-sim (token refresh, downchannel, SynchronizeState): \(connectTime)")
         #expect(session.log.states == [.connecting, .connected])
+        // LWA, AVS and this test's control client: one connection each.
+        let connections = await simulator.counter("connections_accepted")
+        #expect(connections == 3)
         var events = await simulator.state()["events"] as? [String] ?? []
         #expect(events == ["System.SynchronizeState"])
 
@@ -84,7 +90,14 @@ struct SimulatorEndToEndTests {
         events = await simulator.state()["events"] as? [String] ?? []
         #expect(events == ["System.SynchronizeState", "System.UserInactivityReport"])
         // Downchannel, SynchronizeState and the event shared one connection.
-        #expect(await simulator.counter("connections_accepted") == 1)
+        #expect(await simulator.counter("connections_accepted") == connections)
+
+        // Idle while connected: the process should barely use the CPU.
+        let (cpuBefore, wallBefore) = (processCPUTime(), ContinuousClock.now)
+        try await Task.sleep(for: .seconds(3))
+        let cpu = processCPUTime() - cpuBefore
+        let wall = ContinuousClock.now - wallBefore
+        print("idle while connected: \(cpu) CPU in \(wall) (\(100 * (cpu / wall)) % of a core, whole test process)")
         await session.close()
     }
 
@@ -93,6 +106,7 @@ struct SimulatorEndToEndTests {
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        let connections = await simulator.counter("connections_accepted")
 
         let recognize = session.event(
             "SpeechRecognizer", "Recognize",
@@ -142,7 +156,27 @@ struct SimulatorEndToEndTests {
         let wavName = try #require(simulator.recordedFiles().first { $0.hasSuffix("SpeechRecognizer.Recognize.wav") })
         let wav = try Data(contentsOf: URL(fileURLWithPath: simulator.runDirectory + "/" + wavName))
         #expect(Array(wav.suffix(audio.count)) == audio)
-        #expect(await simulator.counter("connections_accepted") == 1)
+        #expect(await simulator.counter("connections_accepted") == connections)
+        await session.close()
+    }
+
+    @Test func cancelledRecognizeEndsOnlyItsStream() async throws {
+        let simulator = try SimulatorProcess()
+        let session = try await Session(simulator)
+        session.connection.start()
+        #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        let recognize = session.event(
+            "SpeechRecognizer", "Recognize",
+            ["profile": "CLOSE_TALK", "format": "AUDIO_L16_RATE_16000_CHANNELS_1", "initiator": ["type": "PRESS_AND_HOLD", "payload": [:]]],
+            dialog: "dialog-cancel", context: true)
+        let upload = session.connection.beginRecognize(recognize)
+        upload.write(toneL16(seconds: 0.2))
+        try await Task.sleep(for: .milliseconds(200))  // the body is paused, waiting for audio
+        upload.cancel()
+        #expect(await upload.result == .cancelled)
+        let next = await session.connection.send(session.event("System", "UserInactivityReport", ["inactiveTimeInSeconds": 1]))
+        #expect(next == .delivered(status: 204))
+        #expect(session.log.connectedCount(session.log.all) == 1)
         await session.close()
     }
 
@@ -152,7 +186,7 @@ struct SimulatorEndToEndTests {
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
         let refreshesBefore = await simulator.counter("token_refreshes")
-        #expect(await simulator.post("/sim/revoke") == 200)
+        #expect(await simulator.post("/sim/revoke") == 204)
 
         let rejected = await session.connection.send(session.event("System", "UserInactivityReport", ["inactiveTimeInSeconds": 10]))
         guard case .refused(403, let body) = rejected else {
@@ -187,7 +221,7 @@ struct SimulatorEndToEndTests {
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
         let gateway = "https://localhost:\(simulator.port)"
         let directive = #"{"directive":{"header":{"namespace":"Alexa.ApiGateway","name":"SetGateway","messageId":"g-1"},"payload":{"gateway":"\#(gateway)"}}}"#
-        #expect(await simulator.post("/sim/push", body: directive) == 200)
+        #expect(await simulator.post("/sim/push", body: directive) == 204)
         #expect(await session.log.wait { session.log.connectedCount($0) == 2 })
         #expect(EndpointStore(directory: session.stateDirectory).load() == gateway)
         #expect(!session.log.all.contains { if case .directive = $0 { true } else { false } })
@@ -217,4 +251,64 @@ struct SimulatorEndToEndTests {
         #expect((await simulator.state()["events"] as? [String] ?? []).isEmpty)
         await session.close()
     }
+}
+
+/// A tap-to-talk turn: audio streams in real time until AVS pushes StopCapture on the
+/// downchannel while the upload is still open; then the body is closed at once.
+@Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))
+struct TapToTalkEndToEndTests {
+    @Test func stopCaptureArrivesWhileStreamingThenSpeakStreamsBack() async throws {
+        let simulator = try SimulatorProcess(scenario: """
+            [server]
+            speak_chunk_bytes = 1024
+            speak_chunk_pause_ms = 10
+
+            [[recognize]]
+            speak = true
+            stop_capture_after_ms = 600
+            """)
+        let session = try await Session(simulator)
+        session.connection.start()
+        #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        let recognize = session.event(
+            "SpeechRecognizer", "Recognize",
+            ["profile": "NEAR_FIELD", "format": "AUDIO_L16_RATE_16000_CHANNELS_1", "initiator": ["type": "TAP", "payload": [:]]],
+            dialog: "dialog-tap", context: true)
+        let audio = toneL16(seconds: 5)
+        let upload = session.connection.beginRecognize(recognize)
+        let started = ContinuousClock.now
+        var sent = 0
+        func isStopCapture(_ update: ConnectionUpdate) -> Bool {
+            if case .directive(let directive) = update { directive.header.name == "StopCapture" } else { false }
+        }
+        // 10 ms chunks paced in real time, as a microphone delivers them.
+        while sent < audio.count, !session.log.all.contains(where: isStopCapture) {
+            upload.write(audio[sent..<sent + 320])
+            sent += 320
+            try await Task.sleep(until: started + .milliseconds(10 * sent / 320))
+        }
+        upload.finish()
+        let finishedAt = ContinuousClock.now
+        #expect(session.log.all.contains(where: isStopCapture))
+        // The server asked to stop after 600 ms of audio: it was reading while we streamed.
+        let streamed = Double(sent) / 32.0
+        #expect(streamed >= 600 && streamed < 2000, "\(streamed) ms of audio streamed before StopCapture")
+        #expect(await upload.result == .delivered(status: 200))
+        let speakAt = try #require(session.log.time { if case .directive(let d) = $0 { d.header.name == "Speak" } else { false } })
+        let firstByteAt = try #require(session.log.time { if case .attachmentData = $0 { true } else { false } })
+        let stopAt = try #require(session.log.time(of: isStopCapture))
+        print("""
+            tap turn: StopCapture after \(streamed) ms of audio (\(stopAt - started)), body closed \(finishedAt - stopAt) later; \
+            Speak \(speakAt - finishedAt) and first MP3 byte \(firstByteAt - finishedAt) after the body closed
+            """)
+        await session.close()
+    }
+}
+
+/// User + system CPU time of this process so far (`getrusage(RUSAGE_SELF)`).
+func processCPUTime() -> Duration {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func duration(_ time: timeval) -> Duration { .seconds(time.tv_sec) + .microseconds(time.tv_usec) }
+    return duration(usage.ru_utime) + duration(usage.ru_stime)
 }

@@ -68,7 +68,8 @@ final class SimulatorProcess: Sendable {
     }
 
     deinit {
-        process.terminate()
+        // A fixture: no graceful shutdown needed, and SIGTERM waits for open streams.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: runDirectory)
     }
@@ -106,19 +107,32 @@ struct SimulatorError: Error, CustomStringConvertible {
 /// Consumes a connection's updates into a list that tests wait on.
 final class UpdateLog: Sendable {
     let updates = Locked<[ConnectionUpdate]>([])
+    /// When each update arrived.
+    let times = Locked<[ContinuousClock.Instant]>([])
     private let task: Task<Void, Never>
 
     init(_ connection: CurlAVSConnection) {
         let updates = self.updates
+        let times = self.times
         let stream = connection.updates
         task = Task {
-            for await update in stream { updates.withLock { $0.append(update) } }
+            for await update in stream {
+                times.withLock { $0.append(.now) }
+                updates.withLock { $0.append(update) }
+            }
         }
     }
 
     deinit { task.cancel() }
 
     var all: [ConnectionUpdate] { updates.withLock { $0 } }
+
+    /// When the first update matching `predicate` arrived.
+    func time(of predicate: (ConnectionUpdate) -> Bool) -> ContinuousClock.Instant? {
+        let all = self.all
+        let times = self.times.withLock { $0 }
+        return all.indices.first { predicate(all[$0]) && $0 < times.count }.map { times[$0] }
+    }
 
     var states: [ConnectionState] {
         all.compactMap { if case .state(let state) = $0 { state } else { nil } }

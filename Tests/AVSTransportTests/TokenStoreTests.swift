@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import AVSTransport
+import Curl
 
 /// A fresh directory under the system temporary directory, removed by the caller.
 func makeTemporaryDirectory() throws -> String {
@@ -61,7 +62,10 @@ func makeTemporaryDirectory() throws -> String {
         var logger = Logger(label: "test") { _ in recorder }
         logger.logLevel = .trace
         logger.info("token \(refresh) access \(access)", metadata: ["grant": "\(grant)"])
-        let texts = ["\(refresh)", "\(access)", String(describing: grant), String(reflecting: grant), "\([refresh])"]
+        let request = HTTPRequest(method: .get, url: "https://avs.test/ping", headers: [access.authorizationHeader])
+        let texts = [
+            "\(refresh)", "\(access)", String(describing: grant), String(reflecting: grant), "\([refresh])", "\(request)",
+        ]
             + recorder.lines
         for text in texts {
             #expect(!text.contains("secret"), "\(text)")

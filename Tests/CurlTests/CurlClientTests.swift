@@ -114,3 +114,23 @@ func collect(_ client: CurlHTTPClient, _ request: HTTPRequest) async -> [HTTPRes
         #expect(read(body).1 == .end)
     }
 }
+
+@Suite struct CurlLoopWakeupTests {
+    /// A request started right after `closeConnections` once waited out the whole poll
+    /// timeout: its wakeup went to the multi handle being replaced.
+    @Test func requestsRightAfterClosingConnectionsRunAtOnce() async throws {
+        let client = try CurlHTTPClient(configuration: .init())
+        let started = ContinuousClock.now
+        for _ in 0..<40 {
+            client.closeConnections()
+            let events = await collect(client, HTTPRequest(method: .get, url: "https://127.0.0.1:1/ping"))
+            guard case .end(.failure(.couldNotConnect)) = events.last else {
+                Issue.record("unexpected \(events)")
+                return
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(5), "\(elapsed)")
+        client.shutdown()
+    }
+}

@@ -17,6 +17,11 @@ import Testing
         #expect(scenario.answer(forRecognize: 9) == scenario.recognize[1])
     }
 
+    @Test(arguments: ["example.toml", "demo.toml", "follow-up.toml", "faults.toml"])
+    func shippedScenariosLoad(name: String) throws {
+        _ = try ScenarioLoader.load(path: fixturePath("sim/\(name)"))
+    }
+
     @Test func errorsNameTheKey() {
         func message(_ toml: String) -> String {
             do {

@@ -53,6 +53,15 @@ final class SimulatorHarness: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// For `defer`: removes the run directory now and stops the server in the background
+    /// (a test may end, and the process exit, before that task runs; nothing is left behind
+    /// on disk either way).
+    func finish() {
+        try? FileManager.default.removeItem(atPath: directory)
+        let server = server
+        Task { await server.stop() }
+    }
+
     var url: String { "https://localhost:\(server.port)" }
 
     /// Runs curl against `path`; `body` is sent as the request body with `contentType`.
@@ -151,8 +160,9 @@ struct Downchannel: @unchecked Sendable {
     }
 }
 
-/// Runs a program to completion without blocking a cooperative thread.
-func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
+/// Runs a program to completion without blocking a cooperative thread; returns its exit
+/// status and standard output (with standard error too when `includeErrors`).
+func run(_ executable: String, _ arguments: [String], includeErrors: Bool = false) async throws -> (Int32, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -160,7 +170,7 @@ func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, St
     _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
     let handle = try FileHandle(forWritingTo: outFile)
     process.standardOutput = handle
-    process.standardError = FileHandle.nullDevice
+    process.standardError = includeErrors ? handle : FileHandle.nullDevice
     let code: Int32 = try await withCheckedThrowingContinuation { continuation in
         process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
         do {

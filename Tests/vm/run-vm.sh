@@ -35,7 +35,8 @@
 #     with the interrupt simulator (kernel/irq/irq_sim.c) compiled into the same module, one
 #     unexported irq_to_desc() call replaced. The headers must be those of the booted kernel.
 # First run: downloads the kernel, installs its headers and linux-source on this machine and
-# builds gpio-sim (a few minutes). Later runs: about 5 s of boot plus the test.
+# builds gpio-sim: measured 58 s on a fresh machine (27 s with the headers already installed),
+# 120 MB in the cache. Later runs: about 6 s of boot plus the test (8 s for a trivial one).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -14,13 +14,18 @@ extension ConnectionCore {
         let request = HTTPRequest(
             method: .get, url: endpoint + apiPath + "/directives", headers: [token.authorizationHeader],
             noProgressTimeout: nil)
-        let decoder = Locked(ResponseDecoder())
+        let decoder = Locked(ResponseDecoder(requiresClosingBoundary: false))
         let sink = self.sink
         let inbox = self.inbox
         logger.debug("opening the downchannel", metadata: ["endpoint": "\(endpoint)"])
+        let logger = self.logger
         downchannel = http.start(request) { event in
             sink.deliver(decoder.withLock { $0.consume(event) })
-            if let input = ConnectionStateMachine.Input.downchannel(event) {
+            // Without HTTP/2 nothing else could share the connection: refuse it as 505.
+            if case .head(let head) = event, head.status == 200, !head.isHTTP2 {
+                logger.error("the AVS endpoint answered without HTTP/2; check avs.endpoint")
+                inbox.yield(.machine(.downchannelResponded(status: 505), generation: generation))
+            } else if let input = ConnectionStateMachine.Input.downchannel(event) {
                 inbox.yield(.machine(input, generation: generation))
             }
         }
@@ -35,7 +40,7 @@ extension ConnectionCore {
         let httpRequest = HTTPRequest(
             method: .post, url: endpoint + apiPath + "/events",
             headers: [token.authorizationHeader, "content-type: " + request.eventBody.contentType],
-            body: request.body, noProgressTimeout: .seconds(30))
+            body: request.body, noProgressTimeout: machine.timings.eventNoProgressTimeout)
         let decoder = Locked(ResponseDecoder())
         let sink = self.sink
         let inbox = self.inbox
@@ -61,7 +66,7 @@ extension ConnectionCore {
         }
         let request = HTTPRequest(
             method: .get, url: endpoint + "/ping", headers: [token.authorizationHeader],
-            noProgressTimeout: nil, timeout: ConnectionStateMachine.pingTimeout)
+            noProgressTimeout: nil, timeout: machine.timings.pingTimeout)
         let inbox = self.inbox
         let generation = self.generation
         let head = Locked<HTTPResponseHead?>(nil)

@@ -43,13 +43,10 @@ final class ConnectionCore {
     var downchannel: TransferID?
     var messageIDs = MessageIDSource()
 
-    /// Events waiting for a connection longer than this are dropped unless they must be
-    /// delivered (AVS.md).
-    static let pendingLimit: Duration = .seconds(15)
-
     init(
         http: CurlHTTPClient, tokens: any AccessTokenProvider, context: @escaping @Sendable () async -> [ContextEntry],
         clock: any Clock<Duration>, logger: Logger, endpoint: String, endpointStore: EndpointStore?, jitter: Jitter,
+        timings: ConnectionTimings,
         inbox: AsyncStream<CoreMessage>.Continuation, updates: AsyncStream<ConnectionUpdate>.Continuation
     ) {
         self.http = http
@@ -61,7 +58,7 @@ final class ConnectionCore {
         self.endpointStore = endpointStore
         self.inbox = inbox
         self.updates = updates
-        machine = ConnectionStateMachine(jitter: jitter)
+        machine = ConnectionStateMachine(jitter: jitter, timings: timings)
     }
 
     func run(_ messages: AsyncStream<CoreMessage>) async {
@@ -85,6 +82,7 @@ final class ConnectionCore {
             guard generation == self.generation, machine.connectionState == .connecting else { return }
             accessToken = token
             openDownchannel(generation: generation)
+            perform(machine.handle(.downchannelRequested))
         case .synchronizeStateReady(let event, let generation):
             guard generation == self.generation, machine.connectionState == .connecting else { return }
             startRequest(OutgoingRequest(event: event, kind: .synchronizeState, mustDeliver: false))
@@ -101,7 +99,7 @@ final class ConnectionCore {
         case .expire(let request):
             guard let index = pending.firstIndex(where: { $0 === request }) else { return }
             pending.remove(at: index)
-            logger.notice("dropped an event that waited 15 s for a connection", metadata: ["messageId": "\(request.messageId)"])
+            logger.notice("dropped an event that waited too long for a connection", metadata: ["messageId": "\(request.messageId)"])
             if request.outcome.complete(.expired) {
                 updates.yield(.eventResult(messageId: request.messageId, .expired))
             }
@@ -181,7 +179,7 @@ final class ConnectionCore {
     private func expireLater(_ request: OutgoingRequest) {
         let clock = self.clock
         let inbox = self.inbox
-        let limit = Self.pendingLimit
+        let limit = machine.timings.pendingEventLimit
         Task {
             do { try await clock.sleep(for: limit) } catch {}
             inbox.yield(.expire(request))

@@ -12,6 +12,13 @@ struct ResponseDecoder: Sendable {
     private var reader: MultipartReader?
     private var readerFailed = false
     private(set) var errorBody: [UInt8] = []
+    /// Whether a body that ends without its closing boundary is malformed. Not for the
+    /// downchannel: it ends however the server drops it, and that is a reconnect, not an error.
+    private let requiresClosingBoundary: Bool
+
+    init(requiresClosingBoundary: Bool = true) {
+        self.requiresClosingBoundary = requiresClosingBoundary
+    }
 
     enum Output: Sendable {
         case head(HTTPResponseHead)
@@ -53,7 +60,7 @@ struct ResponseDecoder: Sendable {
                     let parts = try reader!.finish()
                     if !parts.isEmpty { outputs.append(.parts(parts)) }
                 } catch {
-                    outputs.append(.malformed(error))
+                    if error != .truncated || requiresClosingBoundary { outputs.append(.malformed(error)) }
                 }
             }
             outputs.append(.end(head: head, result))

@@ -1,5 +1,9 @@
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What other threads ask the curl thread to do.
 enum CurlCommand: Sendable {
     case start(TransferID, HTTPRequest, @Sendable (HTTPResponseEvent) -> Void)
@@ -18,6 +22,8 @@ final class CommandQueue: Sendable {
         var commands: [CurlCommand] = []
         var multi: MultiHandle?
         var stopping = false
+        /// The curl thread, once its loop runs (`pthread_self`).
+        var loopThread: pthread_t?
     }
 
     let shared: Mutex<Shared>
@@ -44,6 +50,17 @@ final class CommandQueue: Sendable {
             shared.stopping = true
             if let multi = shared.multi { driver.multiWakeup(multi) }
         }
+    }
+
+    /// Whether the caller is the curl thread itself (a callback dropping the last reference).
+    var isLoopThread: Bool {
+        guard let thread = shared.withLock({ $0.loopThread }) else { return false }
+        return pthread_equal(thread, pthread_self()) != 0
+    }
+
+    /// Whether commands (or a stop) are waiting.
+    var hasWork: Bool {
+        shared.withLock { !$0.commands.isEmpty || $0.stopping }
     }
 
     /// The commands queued so far and whether the thread should stop.

@@ -1,5 +1,9 @@
 import CCurl
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The curl thread's state and loop: the multi handle, the running transfers, and the
 /// commands that start, cancel and unpause them. Created on the curl thread and never used
 /// elsewhere.
@@ -19,15 +23,23 @@ final class CurlLoop {
     }
 
     /// Runs until `CommandQueue.stop()`: commands, `curl_multi_perform`, finished transfers,
-    /// then `curl_multi_poll` until activity, a libcurl timer or `curl_multi_wakeup`.
+    /// then `curl_multi_poll` until socket activity, a libcurl timer or `curl_multi_wakeup`.
     func run() {
+        queue.shared.withLock { $0.loopThread = pthread_self() }
         while true {
             let (commands, stopping) = queue.take()
             for command in commands { execute(command) }
             if stopping { break }
             _ = try? driver.multiPerform(multi.handle)
             while let finished = driver.multiInfoRead(multi.handle) { finish(finished) }
-            try? driver.multiPoll(multi.handle, 1000)
+            // A command pushed while the multi handle was being replaced woke the old one:
+            // look again before sleeping, or it would wait for the poll timeout.
+            if queue.hasWork { continue }
+            // libcurl wakes for its own timers and sockets; the 1 s cap is only for transfers
+            // whose no-progress check must run while nothing happens. An idle connection
+            // (just the downchannel) sleeps until something arrives.
+            let checksProgress = transfers.values.contains { $0.noProgressLimit != nil }
+            try? driver.multiPoll(multi.handle, checksProgress ? 1000 : 60_000)
         }
         abortAll()
         // No wakeup can reach the handle after this; `curl_multi_cleanup` runs when the loop
@@ -83,6 +95,7 @@ final class CurlLoop {
     /// Every option a request gets. TLS is always verified; there is no switch to turn that off.
     private func configure(_ transfer: TransferContext, _ request: HTTPRequest) throws(CurlError) {
         let easy = transfer.owner.handle
+        let user = transfer.userPointer
         try driver.easySetString(easy, CURLOPT_URL, request.url)
         try driver.easySetLong(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         // Wait for the existing connection to say whether it multiplexes rather than open a
@@ -95,8 +108,15 @@ final class CurlLoop {
         try driver.easySetLong(easy, CURLOPT_NOSIGNAL, 1)
         try driver.easySetLong(easy, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds)
         if let limit = request.noProgressTimeout {
-            try driver.easySetLong(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
-            try driver.easySetLong(easy, CURLOPT_LOW_SPEED_TIME, max(1, limit.milliseconds / 1000))
+            // A progress callback rather than CURLOPT_LOW_SPEED_TIME: libcurl's speed is an
+            // average over several seconds, so a burst (the uploaded body) would hide a stall
+            // behind it for that long.
+            transfer.noProgressLimit = limit
+            try driver.easySetProgressCallback(easy) { user, downloadTotal, downloaded, uploadTotal, uploaded in
+                TransferContext.from(user).progress(downloaded: downloaded, uploaded: uploaded) ? 0 : 1
+            }
+            try driver.easySetPointer(easy, CURLOPT_XFERINFODATA, user)
+            try driver.easySetLong(easy, CURLOPT_NOPROGRESS, 0)
         }
         if let timeout = request.timeout {
             try driver.easySetLong(easy, CURLOPT_TIMEOUT_MS, timeout.milliseconds)
@@ -105,7 +125,6 @@ final class CurlLoop {
         for line in request.headers + ["Expect:"] { headers = driver.slistAppend(headers, line) }
         transfer.owner.headers = headers
         try driver.easySetHeaders(easy, headers)
-        let user = transfer.userPointer
         try driver.easySetCallback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, user in
             TransferContext.from(user).header(UnsafeRawBufferPointer(start: data, count: size * count))
             return size * count
@@ -133,6 +152,8 @@ final class CurlLoop {
             transfer.sendHeadIfFinal()
             let connects = (try? driver.easyGetLong(finished.easy, CURLINFO_NUM_CONNECTS)) ?? 0
             end(finished.easy, .success(TransferMetrics(newConnections: connects)))
+        } else if transfer.stalled {
+            end(finished.easy, .failure(.operationTimedOut))
         } else {
             end(finished.easy, .failure(CurlError(code: finished.code)))
         }

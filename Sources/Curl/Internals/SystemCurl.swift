@@ -32,6 +32,9 @@ extension CurlDriver {
                     }
                 try CurlError.check(code)
             },
+            easySetProgressCallback: { easy, callback throws(CurlError) in
+                try CurlError.check(hark_curl_easy_setopt_xferinfo(easy.pointer, callback))
+            },
             easyGetLong: { easy, info throws(CurlError) in
                 var value = 0
                 try CurlError.check(hark_curl_easy_getinfo_long(easy.pointer, info, &value))

@@ -15,6 +15,11 @@ final class TransferContext {
     private(set) var headSent = false
     /// Whether the read callback last returned `CURL_READFUNC_PAUSE`.
     var uploadPaused = false
+    /// Cancel when no byte moved either way for this long (`nil`: never).
+    var noProgressLimit: Duration?
+    /// Set when the progress callback aborted the transfer for lack of progress.
+    private(set) var stalled = false
+    private var lastProgress: (downloaded: Int, uploaded: Int, at: ContinuousClock.Instant)?
 
     init(
         id: TransferID, owner: EasyOwner, body: RequestBody?,
@@ -67,6 +72,20 @@ final class TransferContext {
         case .abort:
             return HARK_CURL_READFUNC_ABORT
         }
+    }
+
+    /// `CURLOPT_XFERINFOFUNCTION`, called at least once a second: returns `false` (abort)
+    /// once the byte counts have not moved for `noProgressLimit`.
+    func progress(downloaded: Int, uploaded: Int) -> Bool {
+        guard let limit = noProgressLimit else { return true }
+        let now = ContinuousClock.now
+        guard let last = lastProgress, last.downloaded == downloaded, last.uploaded == uploaded else {
+            lastProgress = (downloaded, uploaded, now)
+            return true
+        }
+        if now - last.at < limit { return true }
+        stalled = true
+        return false
     }
 
     /// Reports the head once the final (non-1xx) status is known.
