@@ -130,7 +130,9 @@ func collect(_ client: CurlHTTPClient, _ request: HTTPRequest) async -> [HTTPRes
             }
         }
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .seconds(5), "\(elapsed)")
+        // One lost wakeup costs the whole 60 s poll timeout; 40 healthy rounds take milliseconds
+        // (seconds on a loaded machine), so half the timeout tells the two apart.
+        #expect(elapsed < .seconds(30), "\(elapsed)")
         client.shutdown()
     }
 }
