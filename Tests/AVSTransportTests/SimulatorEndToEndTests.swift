@@ -290,9 +290,10 @@ struct TapToTalkEndToEndTests {
         upload.finish()
         let finishedAt = ContinuousClock.now
         #expect(session.log.all.contains(where: isStopCapture))
-        // The server asked to stop after 600 ms of audio: it was reading while we streamed.
+        // The server asked to stop after 600 ms of audio, before the 5 s of audio were all sent:
+        // it was reading while we streamed. (The upper bound leaves room for a loaded machine.)
         let streamed = Double(sent) / 32.0
-        #expect(streamed >= 600 && streamed < 2000, "\(streamed) ms of audio streamed before StopCapture")
+        #expect(streamed >= 600 && streamed < 4500, "\(streamed) ms of audio streamed before StopCapture")
         #expect(await upload.result == .delivered(status: 200))
         let speakAt = try #require(session.log.time { if case .directive(let d) = $0 { d.header.name == "Speak" } else { false } })
         let firstByteAt = try #require(session.log.time { if case .attachmentData = $0 { true } else { false } })

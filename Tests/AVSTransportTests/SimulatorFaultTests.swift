@@ -23,7 +23,8 @@ struct SimulatorFaultTests {
         let session = try await Session(simulator, jitter: .fixed(0))
         let started = ContinuousClock.now
         session.connection.start()
-        #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        // 2.125 s of backoff; the rest of the wait is room for a loaded machine.
+        #expect(await session.log.wait(timeout: .seconds(30)) { session.log.connectedCount($0) == 1 })
         let elapsed = ContinuousClock.now - started
         #expect(session.log.states == [
             .connecting, .waitingToReconnect(failures: 1, retryIn: .milliseconds(125)),
@@ -115,7 +116,8 @@ struct SimulatorFaultTests {
         let session = try await Session(simulator, timings: timings, jitter: .fixed(0))
         let started = ContinuousClock.now
         session.connection.start()
-        #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
+        // 2.125 s of backoff; the rest of the wait is room for a loaded machine.
+        #expect(await session.log.wait(timeout: .seconds(30)) { session.log.connectedCount($0) == 1 })
         let elapsed = ContinuousClock.now - started
         #expect(session.log.states == [
             .connecting, .waitingToReconnect(failures: 1, retryIn: .milliseconds(125)), .connecting, .connected,
