@@ -23,7 +23,7 @@ sim=$bin/hark-sim
 request=Fixtures/what-time-is-it-16k-mono.wav
 mkdir -p out/demo
 out=$(cd out/demo && pwd)
-rm -rf "$out/sim" "$out/state" "$out/reply.wav"
+rm -rf "$out/sim" "$out/state" "$out/reply.wav" "$out/sim.port"
 
 for tool in sox soxi pulseaudio pactl parec; do
     command -v "$tool" >/dev/null || { echo "demo: $tool is missing; run 'make deps'" >&2; exit 1; }
@@ -127,7 +127,7 @@ hark_env=(env "${pulse_env[@]}" "ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$out
 
 echo "== hark-sim: https://127.0.0.1:$port, CA $out/sim/ca.pem"
 echo "== hark login (code-based linking against the simulator's Login with Amazon)"
-"${hark_env[@]}" "$hark" login --config "$out/hark.toml" | sed 's/^/   /'
+timeout 60 "${hark_env[@]}" "$hark" login --config "$out/hark.toml" | sed 's/^/   /'
 echo "== hark run: one turn; microphone = $request, reply to $reply_to"
 "${hark_env[@]}" "$hark" run --config "$out/hark.toml" --tap-after 200 --turns 1 --timeout 30 --transcript \
     | sed 's/^/   /'
