@@ -38,11 +38,13 @@ let package = Package(
         .target(name: "ALSA", dependencies: ["CALSA"]),
         .target(name: "Opus", dependencies: ["COpus"]),
         .target(name: "MP3", dependencies: ["CMPG123"]),
-        .target(name: "Curl", dependencies: ["CCurl"]),
+        // A thread of its own for a loop that blocks in C (ALSA reads and writes, curl polls).
+        .target(name: "DedicatedThread"),
+        .target(name: "Curl", dependencies: ["CCurl", "DedicatedThread"]),
 
         // Capture and playback engines, formats, device selection.
         .target(name: "Audio", dependencies: [
-            "ALSA", "Opus", "MP3",
+            "ALSA", "Opus", "MP3", "DedicatedThread",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

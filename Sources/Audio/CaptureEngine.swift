@@ -1,4 +1,5 @@
 import ALSA
+import DedicatedThread
 import Logging
 import Synchronization
 
@@ -28,7 +29,7 @@ public final class CaptureEngine: AudioCapture {
     private final class Run: Sendable {
         let stopSignal = StopSignal()
         let continuation: AsyncStream<[Int16]>.Continuation
-        let thread: Mutex<AudioThread?> = Mutex(nil)
+        let thread: Mutex<DedicatedThread?> = Mutex(nil)
 
         init(continuation: AsyncStream<[Int16]>.Continuation) {
             self.continuation = continuation
@@ -90,7 +91,7 @@ public final class CaptureEngine: AudioCapture {
         let readFrames = format.frames(milliseconds: Self.devicePeriodMilliseconds)
         let chunkFrames = format.frames(milliseconds: 10)
         let channels = format.channels
-        let thread = AudioThread(name: "hark-capture") {
+        let thread = DedicatedThread(name: "hark-capture") {
             let connection = connection.make()
             do throws(AudioDeviceError) {
                 try connection.open()

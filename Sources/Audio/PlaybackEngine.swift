@@ -1,4 +1,5 @@
 import ALSA
+import DedicatedThread
 import Logging
 import Synchronization
 
@@ -65,7 +66,7 @@ public final class PlaybackEngine: AudioPlayback {
         let report = OpenReport()
         let volume = self.volume
         let device = self.device
-        let thread = AudioThread(name: "hark-playback") {
+        let thread = DedicatedThread(name: "hark-playback") {
             let connection = factory.make()
             do throws(AudioDeviceError) {
                 try connection.open()
@@ -138,7 +139,7 @@ final class PlaybackRun: Sendable {
     let ring: PlaybackRing
     let stopSignal = StopSignal()
     let playedFrames = Atomic<Int>(0)
-    let thread = Mutex<AudioThread?>(nil)
+    let thread = Mutex<DedicatedThread?>(nil)
 
     private struct Completion {
         var result: Result<Void, AudioDeviceError>?

@@ -1,4 +1,5 @@
 import CCurl
+import DedicatedThread
 import Synchronization
 
 /// An HTTP/2 client over libcurl's multi interface, driven by one dedicated thread.
@@ -27,7 +28,7 @@ public final class CurlHTTPClient: Sendable {
     }
 
     private let queue: CommandQueue
-    private let thread: CurlThread
+    private let thread: DedicatedThread
     private let nextID = Atomic<UInt64>(1)
 
     /// Creates the multi handle and starts the curl thread. Fails only when libcurl cannot
@@ -38,7 +39,7 @@ public final class CurlHTTPClient: Sendable {
         }
         let queue = CommandQueue(driver: driver, multi: multi)
         self.queue = queue
-        thread = CurlThread {
+        thread = DedicatedThread(name: "hark-curl") {
             let loop = CurlLoop(driver: driver, configuration: configuration, queue: queue, multi: multi)
             loop.run()
         }
