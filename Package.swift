@@ -63,7 +63,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "hark", dependencies: [
-            "Audio", "Appliance", "AVS", "AVSTransport",
+            "Audio", "Appliance", "AVS", "AVSTransport", "Curl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
