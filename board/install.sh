@@ -105,9 +105,10 @@ install_files() {
   put "$here/hark-retry.timer" "$units/hark-retry.timer" 0644
   put "$here/60-hark-gpio.rules" "$udev" 0644
   put "$repo/asound.conf.d/50-hark.conf" "$alsa" 0644
-  for file in README.md board/RASPBERRY-PI.md asound.conf.d/README.md; do
-    [ -f "$repo/$file" ] && put "$repo/$file" "$doc/$(echo "$file" | tr / -)" 0644
-  done
+  # The same names as in the Debian package.
+  put "$repo/README.md" "$doc/README.md" 0644
+  put "$here/RASPBERRY-PI.md" "$doc/RASPBERRY-PI.md" 0644
+  put "$repo/asound.conf.d/README.md" "$doc/asound.conf.d-README.md" 0644
   put "$here/hark.toml" "$doc/hark.toml.example" 0644
   # The configuration: the shipped one when there is none; an edited one stays, and the new
   # example is put beside it for comparison. Readable by group hark only (client_secret).

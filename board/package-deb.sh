@@ -18,6 +18,7 @@ else version=0.1.0+local; fi
 arch=$(dpkg --print-architecture)
 
 root=$(mktemp -d); trap 'rm -rf "$root"' EXIT
+chmod 0755 "$root"
 install -D -m 0755 "$binary" "$root/usr/bin/hark"
 install -D -m 0640 "$here/hark.toml" "$root/etc/hark/hark.toml"
 # Debian's alsa.conf reads /etc/alsa/conf.d; packages keep the file in /usr/share/alsa/alsa.conf.d
