@@ -39,3 +39,6 @@ from_swift_toolchain() {
   local swift_lib; swift_lib=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")/lib/swift
   ldd "$1" 2>/dev/null | awk -v n="$2" '$1 == n { print $3 }' | grep -q "^$swift_lib"
 }
+
+# listed WORD LIST: WORD is a whole line of LIST (and not empty).
+listed() { [ -n "$1" ] && grep -qxF "$1" <<<"$2"; }
