@@ -3,6 +3,8 @@
 #   make demo      build hark and hark-sim, then one whole turn with Alexa against the simulator
 #   make test      Debian packages, build, the whole Swift test suite, then the VM tests
 #   make release   stripped static-stdlib release binary in out/hark, size printed
+#   make package   Debian package out/hark_<version>_<arch>.deb from the release binary
+#   make test-board  board files, package, Dockerfile and container-like turn (out/hark if built)
 #   make bench     release build of hark-bench, then `hark-bench audio`
 #   make bench-session  release hark against hark-sim: reply latency, connect time, RSS, idle CPU, size
 #   make deps      install the Debian packages below that are missing
@@ -16,14 +18,15 @@ OUT ?= out
 
 # Build and test dependencies. Headers for the C modules; PulseAudio, the ALSA pulse plugin and
 # alsa-utils for the PulseAudio tests and the demo; sox, espeak-ng and lame for fixtures; qemu,
-# busybox, xz and kmod for the VM tests on a real kernel driver (snd-aloop).
+# busybox, xz and kmod for the VM tests on a real kernel driver (snd-aloop); systemd
+# (systemd-analyze) and binutils (readelf) for the board tests.
 DEB_PACKAGES := libasound2-dev libgpiod-dev gpiod libcurl4-openssl-dev libopus-dev libmpg123-dev \
 	pulseaudio pulseaudio-utils alsa-utils libasound2-plugins sox libsox-fmt-mp3 espeak-ng lame \
-	qemu-system-x86 busybox-static xz-utils kmod
+	qemu-system-x86 busybox-static xz-utils kmod systemd binutils
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help deps build test test-vm demo release bench bench-session
+.PHONY: help deps build test test-vm test-board demo release package bench bench-session
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -48,6 +51,7 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory test-board
 	$(MAKE) --no-print-directory test-vm
 
 test-vm:
@@ -56,6 +60,11 @@ test-vm:
 	else \
 		echo "test-vm: Tests/vm/run-tests.sh not present, VM tests skipped"; \
 	fi
+
+# Uses out/hark when `make release` made one (a stale one too: rebuild it after changes), else
+# the debug build; never starts a release build itself, so `make test` stays fast.
+test-board:
+	HARK_SIM_BIN="$$($(SWIFT) build --show-bin-path)/hark-sim" Tests/board/run-tests.sh
 
 demo: deps
 	$(SWIFT) build --product hark
@@ -68,6 +77,9 @@ release: deps
 	cp "$$($(SWIFT) build -c release --show-bin-path)/hark" $(OUT)/hark
 	strip $(OUT)/hark
 	@echo "release: $(OUT)/hark $$(stat -c %s $(OUT)/hark) bytes ($$(du -h $(OUT)/hark | cut -f1)), stripped, static Swift stdlib"
+
+package: release
+	board/package-deb.sh $(OUT)/hark $(OUT)
 
 bench: deps
 	$(SWIFT) build -c release --product hark-bench
