@@ -5,7 +5,7 @@
 
 # The exposure measured for board/hark.service with `systemd-analyze security --offline=yes`
 # (systemd 252, Debian 12), recorded in README.md. Lower is better; the test fails above it.
-max_exposure=1.5
+max_exposure=1.7
 
 if ! command -v systemd-analyze >/dev/null; then
   not_ok "systemd-analyze is installed (apt install systemd; make deps does)"; finish; exit
