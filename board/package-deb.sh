@@ -5,7 +5,8 @@
 #
 #   board/package-deb.sh BINARY OUTDIR [VERSION]
 #
-# VERSION defaults to 0.1.0+git<commit date>.<short hash> (or +local when not in git).
+# VERSION defaults to 0.1.0+git<commit date>.<short hash> (or +local when not in git): a native
+# package (no Debian revision). HARK_DEB_MAINTAINER sets the Maintainer field.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -16,6 +17,7 @@ if [ $# -ge 3 ]; then version=$3
 elif stamp=$(git -C "$repo" log -1 --format=%cd.%h --date=format:%Y%m%d 2>/dev/null); then version=0.1.0+git$stamp
 else version=0.1.0+local; fi
 arch=$(dpkg --print-architecture)
+maintainer=${HARK_DEB_MAINTAINER:-Hark maintainers <hark@example.org>}
 
 root=$(mktemp -d); trap 'rm -rf "$root"' EXIT
 chmod 0755 "$root"
@@ -25,7 +27,7 @@ install -D -m 0640 "$here/hark.toml" "$root/etc/hark/hark.toml"
 # and link it there (as libasound2-plugins does), so an admin can drop the link to disable it.
 install -D -m 0644 "$repo/asound.conf.d/50-hark.conf" "$root/usr/share/alsa/alsa.conf.d/50-hark.conf"
 mkdir -p "$root/etc/alsa/conf.d"
-ln -s ../../../usr/share/alsa/alsa.conf.d/50-hark.conf "$root/etc/alsa/conf.d/50-hark.conf"
+ln -s /usr/share/alsa/alsa.conf.d/50-hark.conf "$root/etc/alsa/conf.d/50-hark.conf"
 install -D -m 0644 "$here/hark.service" "$root/lib/systemd/system/hark.service"
 install -D -m 0644 "$here/hark-retry.timer" "$root/lib/systemd/system/hark-retry.timer"
 install -D -m 0644 "$here/60-hark-gpio.rules" "$root/lib/udev/rules.d/60-hark-gpio.rules"
@@ -34,16 +36,16 @@ install -D -m 0644 "$repo/README.md" "$doc/README.md"
 install -D -m 0644 "$here/RASPBERRY-PI.md" "$doc/RASPBERRY-PI.md"
 install -D -m 0644 "$repo/asound.conf.d/README.md" "$doc/asound.conf.d-README.md"
 install -D -m 0644 "$here/hark.toml" "$doc/hark.toml.example"
-printf 'hark (%s) unstable; urgency=medium\n\n  * Package built from the source tree.\n\n -- Hark maintainers <hark@localhost>  %s\n' \
-  "$version" "$(date -R)" | gzip -9n > "$doc/changelog.Debian.gz"
-printf 'Hark: firmware for a headless Alexa voice appliance.\nSee README.md for the licence of the source.\n' > "$doc/copyright"
+printf 'hark (%s) unstable; urgency=medium\n\n  * Package built from the source tree.\n\n -- %s  %s\n' \
+  "$version" "$maintainer" "$(date -R)" | gzip -9n > "$doc/changelog.gz"
+printf 'Hark: firmware for a headless Alexa voice appliance.\nCopyright (c) %s the Hark authors.\nSee README.md for the licence of the source.\n' "$(date +%Y)" > "$doc/copyright"
 
 mkdir -p "$root/DEBIAN"
 install -m 0755 "$here/debian/postinst" "$here/debian/prerm" "$here/debian/postrm" "$root/DEBIAN/"
 echo /etc/hark/hark.toml > "$root/DEBIAN/conffiles"
 depends=$(grep -v '^#' "$here/debian/depends" | grep . | paste -sd, | sed 's/,/, /g')
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
-sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@DEPENDS@/$depends/" -e "s/@SIZE@/$size/" \
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s|@MAINTAINER@|$maintainer|" -e "s/@DEPENDS@/$depends/" -e "s/@SIZE@/$size/" \
   "$here/debian/control.in" > "$root/DEBIAN/control"
 (cd "$root" && find . -path ./DEBIAN -prune -o -type f -print | sed 's|^\./||' | sort | xargs md5sum) > "$root/DEBIAN/md5sums"
 
