@@ -32,12 +32,14 @@ install -D -m 0644 "$here/hark.service" "$root/lib/systemd/system/hark.service"
 install -D -m 0644 "$here/hark-retry.timer" "$root/lib/systemd/system/hark-retry.timer"
 install -D -m 0644 "$here/60-hark-gpio.rules" "$root/lib/udev/rules.d/60-hark-gpio.rules"
 doc=$root/usr/share/doc/hark
+# Policy's name: changelog.gz for a native version, changelog.Debian.gz with a Debian revision.
+case $version in *-*) changelog=changelog.Debian.gz ;; *) changelog=changelog.gz ;; esac
 install -D -m 0644 "$repo/README.md" "$doc/README.md"
 install -D -m 0644 "$here/RASPBERRY-PI.md" "$doc/RASPBERRY-PI.md"
 install -D -m 0644 "$repo/asound.conf.d/README.md" "$doc/asound.conf.d-README.md"
 install -D -m 0644 "$here/hark.toml" "$doc/hark.toml.example"
 printf 'hark (%s) unstable; urgency=medium\n\n  * Package built from the source tree.\n\n -- %s  %s\n' \
-  "$version" "$maintainer" "$(date -R)" | gzip -9n > "$doc/changelog.gz"
+  "$version" "$maintainer" "$(date -R)" | gzip -9n > "$doc/$changelog"
 printf 'Hark: firmware for a headless Alexa voice appliance.\nCopyright (c) %s the Hark authors.\nSee README.md for the licence of the source.\n' "$(date +%Y)" > "$doc/copyright"
 
 mkdir -p "$root/DEBIAN"

@@ -9,16 +9,16 @@ hark=$(hark_binary)
 echo "# packaging $hark"
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 # Fast compression for the test; `make package` uses xz.
-built=$(HARK_DEB_COMPRESSION="-Zgzip -z1" "$repo/board/package-deb.sh" "$hark" "$out" 1.2.3-test 2>&1); rc=$?
+built=$(HARK_DEB_COMPRESSION="-Zgzip -z1" "$repo/board/package-deb.sh" "$hark" "$out" 1.2.3 2>&1); rc=$?
 echo "# $built"
 arch=$(dpkg --print-architecture)
-deb=$out/hark_1.2.3-test_${arch}.deb
-check "package-deb.sh exits 0 and names hark_1.2.3-test_${arch}.deb" sh -c "[ $rc -eq 0 ] && [ -f '$deb' ]"
+deb=$out/hark_1.2.3_${arch}.deb
+check "package-deb.sh exits 0 and names hark_1.2.3_${arch}.deb" sh -c "[ $rc -eq 0 ] && [ -f '$deb' ]"
 [ -f "$deb" ] || { finish; exit; }
 
 field() { dpkg-deb --field "$deb" "$1"; }
 check "Package: hark" [ "$(field Package)" = hark ]
-check "Version: 1.2.3-test" [ "$(field Version)" = 1.2.3-test ]
+check "Version: 1.2.3" [ "$(field Version)" = 1.2.3 ]
 check "Architecture: $arch" [ "$(field Architecture)" = "$arch" ]
 check "dpkg-deb --info lists postinst, prerm, postrm and conffiles" \
   sh -c "dpkg-deb --info '$deb' | grep -q postinst && dpkg-deb --info '$deb' | grep -q prerm && dpkg-deb --info '$deb' | grep -q postrm && dpkg-deb --info '$deb' | grep -q conffiles"
