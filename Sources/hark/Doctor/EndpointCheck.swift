@@ -1,4 +1,5 @@
 import Curl
+import Synchronization
 
 /// Whether the AVS endpoint resolves, connects and passes TLS verification: a real HTTP/2 +
 /// TLS request (`GET /ping`) through the same libcurl client `hark run` uses, verifying with
@@ -69,8 +70,6 @@ enum EndpointCheck {
         }
     }
 }
-
-import Synchronization
 
 /// The response status, set on the curl thread and read when the transfer ends there too.
 private final class StatusBox: Sendable {
