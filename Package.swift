@@ -122,7 +122,7 @@ let package = Package(
         ]),
         .testTarget(name: "AVSTests", dependencies: ["AVS"]),
         .testTarget(name: "GPIOTests", dependencies: [
-            "GPIO", "Appliance", "Audio", "AVS", .product(name: "Logging", package: "swift-log"),
+            "GPIO", "CGPIOD", "Appliance", "Audio", "ALSA", "AVS", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "CCurl"]),
         .testTarget(name: "AVSTransportTests", dependencies: [
