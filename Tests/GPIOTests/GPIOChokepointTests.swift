@@ -57,7 +57,8 @@ struct GPIOChokepointTests {
         let recorder = Recorder()
         let started = try ButtonPanel.start(settings: Self.settings(), driver: fake.driver, clock: clock,
                                             logger: quietLogger, onGesture: recorder.record)
-        var panel: ButtonPanel? = try #require(started)
+        let unwrapped = try #require(started)
+        var panel: ButtonPanel? = unwrapped
         await Self.deliver([Self.edge(true, 0), Self.edge(false, 2), Self.edge(true, 4)], fake: fake, clock: clock, sleepersBefore: 0)
         // Pressed: hold and long-press timers sleep now.
         #expect(await eventually { clock.sleeperCount == 2 })
