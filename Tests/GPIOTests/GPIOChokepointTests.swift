@@ -55,19 +55,19 @@ struct GPIOChokepointTests {
         let fake = FakeGPIO()
         let clock = ManualClock()
         let recorder = Recorder()
-        let started = try ButtonPanel.start(settings: Self.settings(), driver: fake.driver, clock: clock,
-                                            logger: quietLogger, onGesture: recorder.record)
-        let unwrapped = try #require(started)
-        var panel: ButtonPanel? = unwrapped
-        await Self.deliver([Self.edge(true, 0), Self.edge(false, 2), Self.edge(true, 4)], fake: fake, clock: clock, sleepersBefore: 0)
-        // Pressed: hold and long-press timers sleep now.
-        #expect(await eventually { clock.sleeperCount == 2 })
-        await Self.deliver([Self.edge(false, 150), Self.edge(true, 152), Self.edge(false, 154)], fake: fake, clock: clock, sleepersBefore: 2)
-        #expect(await eventually { recorder.all == [.tap] })
-        await clock.advance(by: .seconds(12))
-        #expect(recorder.all == [.tap])
-        await panel?.stop()
-        panel = nil
+        // In a scope of its own: the chip is closed when the last reference goes.
+        do {
+            let panel = try #require(try ButtonPanel.start(settings: Self.settings(), driver: fake.driver, clock: clock,
+                                                           logger: quietLogger, onGesture: recorder.record))
+            await Self.deliver([Self.edge(true, 0), Self.edge(false, 2), Self.edge(true, 4)], fake: fake, clock: clock, sleepersBefore: 0)
+            // Pressed: hold and long-press timers sleep now.
+            #expect(await eventually { clock.sleeperCount == 2 })
+            await Self.deliver([Self.edge(false, 150), Self.edge(true, 152), Self.edge(false, 154)], fake: fake, clock: clock, sleepersBefore: 2)
+            #expect(await eventually { recorder.all == [.tap] })
+            await clock.advance(by: .seconds(12))
+            #expect(recorder.all == [.tap])
+            await panel.stop()
+        }
         #expect(fake.calls.starts(with: ["openChip", "requestInput", "getValue", "waitForEdges", "readEdges"]))
         #expect(fake.state.withLock { ($0.released, $0.closed) } == (1, 1))
     }

@@ -50,43 +50,55 @@ public enum Earcon: Sendable, Hashable, CaseIterable {
 /// Plays earcons on a playback stream of their own (a second stream on the configured device:
 /// dmix and PulseAudio mix it with speech). One at a time, in order, never blocking the caller.
 /// A device that cannot be opened is logged once and earcons are skipped from then on.
-public actor EarconPlayer {
-    private let playback: any AudioPlayback
-    private let logger: Logger
-    private var unavailable = false
-    private var queue: Task<Void, Never>?
+public final class EarconPlayer: Sendable {
+    private enum Request: Sendable {
+        case play(Earcon)
+        /// Resumed once everything queued before it has played.
+        case flush(CheckedContinuation<Void, Never>)
+    }
+
+    private let inbox: AsyncStream<Request>.Continuation
+    private let worker: Task<Void, Never>
 
     public init(playback: any AudioPlayback, logger: Logger) {
-        self.playback = playback
-        self.logger = logger
-    }
-
-    /// Queues `earcon` after any still playing.
-    public nonisolated func play(_ earcon: Earcon) {
-        Task { await self.enqueue(earcon) }
-    }
-
-    /// Waits until everything queued so far has played (tests).
-    public func idle() async {
-        await queue?.value
-    }
-
-    private func enqueue(_ earcon: Earcon) {
-        let previous = queue
-        queue = Task {
-            await previous?.value
-            await self.playNow(earcon)
+        let (requests, inbox) = AsyncStream.makeStream(of: Request.self)
+        self.inbox = inbox
+        worker = Task {
+            var unavailable = false
+            for await request in requests {
+                switch request {
+                case .play(let earcon) where !unavailable:
+                    unavailable = !(await Self.play(earcon, on: playback, logger: logger))
+                case .play:
+                    continue
+                case .flush(let continuation):
+                    continuation.resume()
+                }
+            }
         }
     }
 
-    private func playNow(_ earcon: Earcon) async {
-        guard !unavailable else { return }
+    deinit {
+        inbox.finish()
+    }
+
+    /// Queues `earcon` after any still playing (any thread; returns at once).
+    public func play(_ earcon: Earcon) {
+        inbox.yield(.play(earcon))
+    }
+
+    /// Waits until everything queued so far has played.
+    public func idle() async {
+        await withCheckedContinuation { inbox.yield(.flush($0)) }
+    }
+
+    /// False when the device cannot be opened (logged here, once: the caller stops trying).
+    private static func play(_ earcon: Earcon, on playback: any AudioPlayback, logger: Logger) async -> Bool {
         do {
             try playback.begin(format: Earcon.format)
         } catch {
-            unavailable = true
             logger.warning("earcons: cannot open the playback device (\(error)); no listening tones from now on")
-            return
+            return false
         }
         do {
             try await playback.write(earcon.samples)
@@ -94,5 +106,6 @@ public actor EarconPlayer {
         } catch {
             logger.debug("earcon \(earcon) cut short: \(error)")
         }
+        return true
     }
 }
