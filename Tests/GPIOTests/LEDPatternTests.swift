@@ -92,3 +92,37 @@ struct LEDPatternTests {
         #expect(Self.play(.idle, for: 100, from: .listening).map(\.1) == [false])
     }
 }
+
+@Suite("LED machine sequences")
+struct LEDSequenceTests {
+    @Test("a whole turn and then hold-to-talk: the light is on again while listening")
+    func turnThenListen() {
+        var machine = LEDMachine()
+        var level: Bool?
+        var generation = 0
+        func feed(_ input: LEDMachine.Input) {
+            for action in machine.handle(input) {
+                switch action {
+                case .set(let on): level = on
+                case .schedule(_, let next): generation = next
+                case .cancelTimer: break
+                }
+            }
+        }
+        feed(.show(.offline))
+        feed(.show(.idle))
+        feed(.show(.listening))
+        #expect(level == true)
+        feed(.show(.thinking))
+        feed(.timerFired(generation: generation))
+        feed(.show(.speaking))
+        feed(.timerFired(generation: generation))
+        feed(.timerFired(generation: generation))
+        feed(.timerFired(generation: generation))
+        feed(.show(.idle))
+        #expect(level == false)
+        feed(.timerFired(generation: generation))
+        feed(.show(.listening))
+        #expect(level == true)
+    }
+}

@@ -85,14 +85,18 @@ public actor ButtonService {
         case .pressedAtStart:
             logger.warning("button: the line is active (pressed) at start; ignoring it until it is released (a stuck button, or check gpio.active_low)")
         case .heldTooLong(let duration):
-            logger.notice("button: held for \(duration): stopping all audio; ignoring the button until it is released")
+            logger.notice("button: held for \(Self.milliseconds(duration)) ms: stopping all audio; ignoring the button until it is released")
         case .releasedAfterStuck(let duration):
-            logger.notice("button: released after \(duration) held; working again")
+            logger.notice("button: released after \(Self.milliseconds(duration)) ms held; working again")
         case .storm(let presses, let window):
-            logger.warning("button: \(presses) presses within \(window): a loose contact or noise? ignoring the button until it is quiet (raise gpio.debounce_ms if this repeats)")
+            logger.warning("button: \(presses) presses within \(Self.milliseconds(window)) ms: a loose contact or noise? ignoring the button until it is quiet (raise gpio.debounce_ms if this repeats)")
         case .stormEnded:
             logger.notice("button: quiet again; working again")
         }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }
 

@@ -41,7 +41,9 @@ public actor LEDService {
     public func run() async {
         for await message in messages {
             switch message {
-            case .input(let input): perform(machine.handle(input))
+            case .input(let input):
+                if case .show(let status) = input { logger.debug("LED: \(status)") }
+                perform(machine.handle(input))
             }
         }
         timer?.cancel()
