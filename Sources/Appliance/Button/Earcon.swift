@@ -1,4 +1,5 @@
 import Audio
+import Dispatch
 import Logging
 
 #if canImport(Glibc)
@@ -94,9 +95,7 @@ public final class EarconPlayer: Sendable {
 
     /// False when the device cannot be opened (logged here, once: the caller stops trying).
     private static func play(_ earcon: Earcon, on playback: any AudioPlayback, logger: Logger) async -> Bool {
-        do {
-            try playback.begin(format: Earcon.format)
-        } catch {
+        if let error = await begin(playback) {
             logger.warning("earcons: cannot open the playback device (\(error)); no listening tones from now on")
             return false
         }
@@ -107,5 +106,21 @@ public final class EarconPlayer: Sendable {
             logger.debug("earcon \(earcon) cut short: \(error)")
         }
         return true
+    }
+
+    /// `begin(format:)` opens the PCM and waits for it: it blocks, so it runs on a Dispatch
+    /// thread, not the cooperative pool (a dmix open took seconds on an emulated CPU, and the
+    /// light and the session share that pool).
+    private static func begin(_ playback: any AudioPlayback) async -> (any Error)? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    try playback.begin(format: Earcon.format)
+                    continuation.resume(returning: nil)
+                } catch {
+                    continuation.resume(returning: error)
+                }
+            }
+        }
     }
 }
