@@ -1,5 +1,21 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
+
+/// libgpiod's API generation as pkg-config reports it: 2 for libgpiod >= 2 (Debian 13), else 1
+/// (Debian 12 ships 1.6). The GPIO module compiles its v1 or v2 file accordingly.
+let gpiodAPIv2: Bool = {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["pkg-config", "--modversion", "libgpiod"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    let version = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (Int(version.split(separator: ".").first ?? "") ?? 1) >= 2
+}()
 
 /// A system library found through pkg-config, installed on Debian by `apt`.
 func systemLibrary(_ name: String, pkgConfig: String, apt: [String]) -> Target {
@@ -38,6 +54,8 @@ let package = Package(
         .target(name: "ALSA", dependencies: ["CALSA"]),
         .target(name: "Opus", dependencies: ["COpus"]),
         .target(name: "MP3", dependencies: ["CMPG123"]),
+        .target(name: "GPIO", dependencies: ["CGPIOD", "DedicatedThread"],
+                swiftSettings: gpiodAPIv2 ? [.define("GPIOD_API_V2")] : []),
         // A thread of its own for a loop that blocks in C (ALSA reads and writes, curl polls).
         .target(name: "DedicatedThread"),
         .target(name: "Curl", dependencies: ["CCurl", "DedicatedThread"]),
@@ -57,7 +75,7 @@ let package = Package(
 
         // The appliance: configuration, session wiring, services.
         .target(name: "Appliance", dependencies: [
-            "Audio", "AVS", "AVSTransport", "MP3",
+            "Audio", "AVS", "AVSTransport", "MP3", "GPIO",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -103,6 +121,9 @@ let package = Package(
             "hark", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AVSTests", dependencies: ["AVS"]),
+        .testTarget(name: "GPIOTests", dependencies: [
+            "GPIO", "CGPIOD", "Appliance", "Audio", "ALSA", "AVS", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "CCurl"]),
         .testTarget(name: "AVSTransportTests", dependencies: [
             "AVSTransport", "Curl", "AVS",

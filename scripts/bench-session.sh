@@ -50,6 +50,9 @@ capture_device = "bench_mic"
 playback_device = "bench_speaker"
 [session]
 trigger = "none"
+[feedback]
+# The speaker may be a file PCM recording the reply: earcons, a second stream, would overwrite it.
+earcons = false
 [log]
 level = "error"
 CONF

@@ -120,6 +120,9 @@ $speaker_line
 mic_format = "opus"
 [session]
 trigger = "none"
+[feedback]
+# The speaker may be a file PCM recording the reply: earcons, a second stream, would overwrite it.
+earcons = false
 [log]
 level = "warning"
 CONF

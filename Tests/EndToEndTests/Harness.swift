@@ -179,6 +179,9 @@ struct Device {
             mic_format = "\(micFormat)"
             [session]
             trigger = "none"
+            [feedback]
+            # The speaker is a file PCM that records the reply: a second stream would overwrite it.
+            earcons = false
             """.write(to: directory.appendingPathComponent("hark.toml"), atomically: true, encoding: .utf8)
     }
 

@@ -8,6 +8,7 @@
 #
 # Environment (passed on into the guest):
 #   HARK_BIN          the hark executable the tests run (default: <repo>/.build/debug/hark)
+#   HARK_SIM_BIN      the hark-sim executable (default: hark-sim beside HARK_BIN)
 #   HARK_AUDIO_TOOL   hark (default) or alsa-utils (aplay/arecord stand-ins, no hark needed)
 #   HARK_VM_RESULTS   where each test's OUT_DIR goes (default: a new temp dir); recordings,
 #                     logs and the guest console stay there for a failed run
@@ -17,6 +18,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 export HARK_BIN=${HARK_BIN:-$repo/.build/debug/hark}
 case $HARK_BIN in /*) ;; *) HARK_BIN=$(pwd)/$HARK_BIN ;; esac
+# The simulator beside it, and the repository (fixtures) for tests that hold a whole session.
+export HARK_SIM_BIN=${HARK_SIM_BIN:-$(dirname "$HARK_BIN")/hark-sim}
+export HARK_REPO=${HARK_REPO:-$repo}
 results=${HARK_VM_RESULTS:-$(mktemp -d /tmp/hark-vm-tests.XXXXXX)}
 
 if [ $# -gt 0 ]; then tests=("$@"); else

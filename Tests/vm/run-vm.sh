@@ -14,7 +14,9 @@
 # so nothing under the host's /tmp is visible. OUT_DIR (default: a new temp dir) is shared
 # read-write at /mnt: TEST_SCRIPT is copied there and run as /mnt/<name>, with guest-lib.sh and
 # the repository's asound.conf.d/*.conf beside it; results stay there. A HARK_BIN under /tmp is
-# copied to /mnt/bin/hark.
+# copied to /mnt/bin/hark
+# (HARK_SIM_BIN likewise to /mnt/bin/hark-sim, and a HARK_REPO under /tmp has its Fixtures
+# copied to /mnt/Fixtures).
 # Every HARK_* variable of the caller's environment (except HARK_VM_*) is exported in the guest.
 #
 # Environment:
@@ -156,6 +158,12 @@ cp "$here/../../asound.conf.d/"*.conf "$out/asound.conf.d/"
 # The guest cannot see the host's /tmp: a binary built there travels through OUT_DIR.
 if [ -n "${HARK_BIN:-}" ] && [ "${HARK_BIN#/tmp/}" != "$HARK_BIN" ] && [ -f "$HARK_BIN" ]; then
   mkdir -p "$out/bin"; cp "$HARK_BIN" "$out/bin/hark"; HARK_BIN=/mnt/bin/hark
+fi
+if [ -n "${HARK_SIM_BIN:-}" ] && [ "${HARK_SIM_BIN#/tmp/}" != "$HARK_SIM_BIN" ] && [ -f "$HARK_SIM_BIN" ]; then
+  mkdir -p "$out/bin"; cp "$HARK_SIM_BIN" "$out/bin/hark-sim"; HARK_SIM_BIN=/mnt/bin/hark-sim
+fi
+if [ -n "${HARK_REPO:-}" ] && [ "${HARK_REPO#/tmp/}" != "$HARK_REPO" ] && [ -d "$HARK_REPO/Fixtures" ]; then
+  rm -rf "$out/Fixtures"; cp -r "$HARK_REPO/Fixtures" "$out/"; HARK_REPO=/mnt
 fi
 write_guest_env
 log="$out/console.log"

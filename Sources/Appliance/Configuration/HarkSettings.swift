@@ -7,6 +7,8 @@ public struct HarkSettings: Sendable, Hashable {
     public internal(set) var audio = AudioSettings()
     public internal(set) var session = SessionSettings()
     public internal(set) var log = LogSettings()
+    public internal(set) var gpio = GPIOSettings()
+    public internal(set) var feedback = FeedbackSettings()
 
     /// Defaults everywhere; the auth identifiers are empty (the loader insists on them).
     public init() {}
@@ -85,4 +87,38 @@ public struct LogSettings: Sendable, Hashable {
     public internal(set) var level = "info"
 
     static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}
+
+/// `[gpio]`: the push button and the status light (libgpiod).
+public struct GPIOSettings: Sendable, Hashable {
+    /// `gpio.chip`: the gpiochip (`gpiochip0`, a path, a label or a number); nil: no button
+    /// and no light.
+    public internal(set) var chip: String?
+    /// `gpio.button_line`: the button's line offset on the chip; nil: no button.
+    public internal(set) var buttonLine: Int?
+    /// `gpio.active_low`: the button connects the line to ground (pressed = low).
+    public internal(set) var activeLow = true
+    /// `gpio.bias`: `pull-up`, `pull-down`, `disabled` or `as-is`.
+    public internal(set) var bias = GPIOBiasSetting.pullUp
+    /// `gpio.led_line`: the status light's line offset; nil: no light.
+    public internal(set) var ledLine: Int?
+    /// `gpio.led_active_low`: the light is on when the line is low.
+    public internal(set) var ledActiveLow = false
+    /// `gpio.debounce_ms`: how long the button's level must hold to count (1...500).
+    public internal(set) var debounceMilliseconds = 30
+    /// `gpio.hold_ms`: held this long, a press is hold-to-talk (100...5000).
+    public internal(set) var holdMilliseconds = 600
+    /// `gpio.long_press_ms`: held this long, a press stops all audio (2000...60000).
+    public internal(set) var longPressMilliseconds = 10_000
+}
+
+/// `gpio.bias` values.
+public enum GPIOBiasSetting: String, Sendable, Hashable, CaseIterable {
+    case pullUp = "pull-up", pullDown = "pull-down", disabled, asIs = "as-is"
+}
+
+/// `[feedback]`: sounds the appliance makes by itself.
+public struct FeedbackSettings: Sendable, Hashable {
+    /// `feedback.earcons`: short tones when the microphone opens and closes.
+    public internal(set) var earcons = true
 }

@@ -19,7 +19,7 @@ public enum RawSetting: Sendable, Equatable {
 /// One configuration key: its name, how it reads a value into `HarkSettings`, and how the
 /// effective value prints. The whole schema is `SettingKey.all`.
 struct SettingKey: Sendable {
-    enum Kind: Sendable { case string, integer }
+    enum Kind: Sendable { case string, integer, boolean }
 
     /// `section.key`, as in the file.
     let name: String
@@ -67,6 +67,16 @@ extension SettingKey {
             settings.log.level = text.lowercased()
             return nil
         }, render: { quoted($0.log.level) }),
+        optionalString("gpio.chip", \.gpio.chip),
+        optionalInteger("gpio.button_line", \.gpio.buttonLine, range: 0...1023),
+        boolean("gpio.active_low", \.gpio.activeLow),
+        choice("gpio.bias", \.gpio.bias),
+        optionalInteger("gpio.led_line", \.gpio.ledLine, range: 0...1023),
+        boolean("gpio.led_active_low", \.gpio.ledActiveLow),
+        integer("gpio.debounce_ms", \.gpio.debounceMilliseconds, range: 1...500),
+        integer("gpio.hold_ms", \.gpio.holdMilliseconds, range: 100...5000),
+        integer("gpio.long_press_ms", \.gpio.longPressMilliseconds, range: 2000...60_000),
+        boolean("feedback.earcons", \.feedback.earcons),
     ]
 
     static func named(_ name: String) -> SettingKey? {
@@ -115,6 +125,26 @@ extension SettingKey {
             settings[keyPath: path] = value
             return nil
         }, render: { String($0[keyPath: path]) })
+    }
+
+    /// An integer that may be left out (unset = the feature is off).
+    private static func optionalInteger(_ name: String, _ path: WritableKeyPath<HarkSettings, Int?> & Sendable,
+                                        range: ClosedRange<Int>) -> SettingKey {
+        SettingKey(name: name, kind: .integer, apply: { settings, raw in
+            guard case .integer(let value) = raw, range.contains(value) else {
+                return "must be between \(range.lowerBound) and \(range.upperBound) (leave it out for none)"
+            }
+            settings[keyPath: path] = value
+            return nil
+        }, render: { $0[keyPath: path].map(String.init) })
+    }
+
+    private static func boolean(_ name: String, _ path: WritableKeyPath<HarkSettings, Bool> & Sendable) -> SettingKey {
+        SettingKey(name: name, kind: .boolean, apply: { settings, raw in
+            guard case .boolean(let value) = raw else { return "must be true or false" }
+            settings[keyPath: path] = value
+            return nil
+        }, render: { $0[keyPath: path] ? "true" : "false" })
     }
 
     private static func choice<Choice: RawRepresentable & CaseIterable & Sendable>(

@@ -80,6 +80,13 @@ public enum SettingsLoader {
                     throw .wrongType(key: setting.name, source: source, expected: "an integer", found: SettingKey.quoted(text))
                 }
                 raw = .integer(number)
+            case .boolean:
+                switch text.trimmingSpaces.lowercased() {
+                case "true", "1", "yes": raw = .boolean(true)
+                case "false", "0", "no": raw = .boolean(false)
+                default:
+                    throw .wrongType(key: setting.name, source: source, expected: "true or false", found: SettingKey.quoted(text))
+                }
             }
             if let problem = check(raw, for: setting, into: &settings) { throw problem(source) }
             seen.insert(setting.name)
@@ -113,13 +120,15 @@ public enum SettingsLoader {
     private static func check(_ raw: RawSetting, for setting: SettingKey, into settings: inout HarkSettings)
         -> ((SettingSource) -> SettingsError)? {
         switch (setting.kind, raw) {
-        case (.string, .string), (.integer, .integer):
+        case (.string, .string), (.integer, .integer), (.boolean, .boolean):
             guard let problem = setting.apply(&settings, raw) else { return nil }
             return { .badValue(key: setting.name, source: $0, problem: problem) }
         case (.string, _):
             return { .wrongType(key: setting.name, source: $0, expected: "a string", found: raw.typeName) }
         case (.integer, _):
             return { .wrongType(key: setting.name, source: $0, expected: "an integer", found: raw.typeName) }
+        case (.boolean, _):
+            return { .wrongType(key: setting.name, source: $0, expected: "true or false", found: raw.typeName) }
         }
     }
 

@@ -62,6 +62,7 @@ struct RunCommand: AsyncParsableCommand {
         await parts.authorizer.start()
         let session = parts.session
         let runTask = Task { await session.run() }
+        let buttons = ButtonWiring.start(settings: settings, session: session, playbackDevice: parts.devices.playback.pcm, logger: logger)
         let trap = SignalTrap { signal in
             logger.notice("\(SignalTrap.name(signal)): stopping")
             runTask.cancel()
@@ -84,6 +85,7 @@ struct RunCommand: AsyncParsableCommand {
             var outcome = TurnScript.Outcome.running
             for await note in notes.stream {
                 printer.note(note)
+                buttons.observe(note)
                 outcome = await script.observe(note)
                 if outcome == .done {
                     runTask.cancel()
@@ -93,6 +95,7 @@ struct RunCommand: AsyncParsableCommand {
             return outcome
         }
         await runTask.value
+        await buttons.stop()
         watchdog?.cancel()
         notes.continuation.finish()
         outcome = await watcher.value
