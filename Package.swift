@@ -81,7 +81,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "hark", dependencies: [
-            "Audio", "Appliance", "AVS", "AVSTransport", "Curl",
+            "Audio", "Appliance", "AVS", "AVSTransport", "Curl", "GPIO",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -91,6 +91,26 @@ import Testing
         #expect(line(outcome, "✗ microphone level:")?.contains("exact silence") == true, "\(text)")
     }
 
+    @Test func missingGPIOChipFailsWithTheFix() throws {
+        // The real libgpiod, asked for a chip this machine does not have.
+        let device = try device("no-chip") { $0 + "\n[gpio]\nchip = \"gpiochip99\"\nbutton_line = 17\nled_line = 25\n" }
+        let outcome = try device.hark(["doctor"])
+        let text = outcome.transcript.joined(separator: "\n")
+        #expect(outcome.status == 69, "\(text)")
+        let gpio = try #require(line(outcome, "✗ GPIO:"), "\(text)")
+        #expect(gpio.contains("gpiochip99, button line 17 and light line 25: gpiochip99 not found"), "\(gpio)")
+        #expect(fix(outcome, after: "✗ GPIO:")?.contains("gpiodetect") == true, "\(text)")
+        #expect(line(outcome, "✓ AVS endpoint:") != nil, "\(text)")
+    }
+
+    @Test func noGPIOConfiguredIsNotAFailure() throws {
+        let device = try device("no-gpio")
+        let outcome = try device.hark(["doctor"])
+        let text = outcome.transcript.joined(separator: "\n")
+        #expect(outcome.status == 0, "\(text)")
+        #expect(line(outcome, "- GPIO: not checked: no button or light configured") != nil, "\(text)")
+    }
+
     @Test func badConfigurationSkipsTheRestAndExits78() throws {
         let device = try device("bad-config") { $0 + "\n[audio]\nmic_format = 7\n" }
         let outcome = try device.hark(["doctor"])

@@ -13,16 +13,17 @@ import Glibc
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check that this board is ready: configuration, audio, network, account link, clock.",
+        abstract: "Check that this board is ready: configuration, audio, GPIO, network, account link, clock.",
         discussion: """
             Checks, in order: the configuration parses; the capture and playback PCMs open (and \
             which path: dmix/dsnoop, PulseAudio or default); with --listen, a short recording \
-            is not silent; the AVS endpoint resolves and its TLS certificate verifies \
+            is not silent; the GPIO chip opens and the button and light lines can be requested \
+            (as `hark run` requests them: stop the service first); the AVS endpoint resolves and its TLS certificate verifies \
             (avs.ca_file or the system's trust store); a refresh token is stored and Login with \
             Amazon accepts it (the token is never printed); the clock is plausible.
 
             Exit 0 when every check passed; otherwise the code of the first failure: \
-            78 configuration, 69 audio, 75 network or clock, 77 not linked.
+            78 configuration, 69 audio or GPIO, 75 network or clock, 77 not linked.
             """)
 
     @OptionGroup var config: ConfigOption
@@ -55,7 +56,7 @@ struct DoctorCommand: AsyncParsableCommand {
             record(.failed("configuration", "\(error.description)",
                            fix: "edit the file (or the HARK_* variable) as the message says, then `hark config check`",
                            exitCode: Sysexits.config))
-            for name in ["capture device", "playback device", EndpointCheck.name, TokenCheck.name] {
+            for name in ["capture device", "playback device", GPIOCheck.name, EndpointCheck.name, TokenCheck.name] {
                 record(.skipped(name, because: "needs a valid configuration"))
             }
             record(ClockCheck.run(now: Int(time(nil))))
@@ -70,6 +71,7 @@ struct DoctorCommand: AsyncParsableCommand {
             record(check)
         }
         record(AudioChecks.playback(devices.playback, logger: logger))
+        record(await GPIOCheck.run(settings: settings.gpio, logger: logger))
         record(await EndpointCheck.run(endpoint: settings.avs.endpoint, caFile: settings.avs.caFile))
         record(await TokenCheck.run(settings: settings))
         record(ClockCheck.run(now: Int(time(nil))))
