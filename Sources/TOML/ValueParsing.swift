@@ -22,6 +22,11 @@ extension DocumentParser {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"),
              UInt8(ascii: "i"), UInt8(ascii: "n"):
             kind = try parseNumber()
+        case let byte where Self.isBareKeyByte(byte):
+            var end = index
+            while end < bytes.count, Self.isBareKeyByte(bytes[end]) { end += 1 }
+            let word = String(decoding: bytes[index..<end], as: UTF8.self)
+            throw error(.syntax, "expected a value, found '\(word)'; a string needs quotes (\"\(word)\")")
         default:
             throw error(.syntax, "expected a value (a string, number, boolean, date, array or inline table)" + found()
                 + (byte == UInt8(ascii: ".") ? "; a float needs a digit before the point (0.5)" : ""))
@@ -82,6 +87,9 @@ extension DocumentParser {
         }
         while true {
             skipWhitespace()
+            if peek() == UInt8(ascii: "\n") || peek() == UInt8(ascii: "\r") {
+                throw error(.syntax, "an inline table must be on one line: close it with '}' before the line ends, or use a [table]")
+            }
             let key = try parseKey()
             try expectEquals(after: key)
             let value = try parseValue(depth: depth)
