@@ -71,10 +71,25 @@ struct DocumentParser {
 
     // MARK: Positions and errors
 
-    var position: TOMLPosition {
+    /// The column of the last position asked for. Counting scalars from the line start for
+    /// every value would be quadratic on one long line (a big single-line array), so counting
+    /// goes on from here while the parser stays on that line.
+    private final class ColumnMark {
+        var index = 0
         var column = 1
-        for byte in bytes[lineStart..<min(index, bytes.count)] where byte & 0xC0 != 0x80 { column += 1 }
-        return TOMLPosition(line: line, column: column)
+    }
+
+    private let columnMark = ColumnMark()
+
+    var position: TOMLPosition {
+        let end = min(index, bytes.count)
+        if columnMark.index < lineStart || columnMark.index > end {
+            columnMark.index = lineStart
+            columnMark.column = 1
+        }
+        for byte in bytes[columnMark.index..<end] where byte & 0xC0 != 0x80 { columnMark.column += 1 }
+        columnMark.index = end
+        return TOMLPosition(line: line, column: columnMark.column)
     }
 
     func error(_ kind: TOMLError.Kind, _ message: String) -> TOMLError {

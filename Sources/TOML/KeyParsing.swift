@@ -30,6 +30,11 @@ extension DocumentParser {
     mutating func parseKey() throws(TOMLError) -> [KeySegment] {
         var segments: [KeySegment] = []
         while true {
+            // Each part is a table level; the limit keeps nesting (and the recursion that
+            // builds and frees nested tables) within the stack.
+            guard segments.count < Self.maximumNesting else {
+                throw error(.syntax, "a key may have at most \(Self.maximumNesting) dotted parts")
+            }
             segments.append(try parseSimpleKey(after: segments))
             skipWhitespace()
             guard peek() == UInt8(ascii: ".") else { return segments }

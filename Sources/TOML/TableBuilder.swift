@@ -140,8 +140,11 @@ struct TableBuilder {
         switch parent.slots[last.name] {
         case nil:
             parent.insert(last.name, .tableArray([node], position))
-        case .tableArray(let nodes, let first):
-            parent.slots[last.name] = .tableArray(nodes + [node], first)
+        case .tableArray(var nodes, let first):
+            // Release the slot's reference first so the append does not copy the whole array.
+            parent.slots[last.name] = .tableArray([], first)
+            nodes.append(node)
+            parent.slots[last.name] = .tableArray(nodes, first)
         case .table(let existing):
             throw TOMLError(.duplicateTable, at: position,
                             "'\(KeySegment.dotted(key))' is already a table (line \(existing.position.line)), so [[\(KeySegment.dotted(key))]] cannot make it an array of tables")
