@@ -91,8 +91,11 @@ extension DocumentParser {
                 throw error(.syntax, "an inline table must be on one line: close it with '}' before the line ends, or use a [table]")
             }
             let key = try parseKey()
+            // A dotted key's parts are table levels too: they count towards the nesting limit.
+            let valueDepth = depth + key.count - 1
+            try checkDepth(valueDepth)
             try expectEquals(after: key)
-            let value = try parseValue(depth: depth)
+            let value = try parseValue(depth: valueDepth)
             try builder.assign(key, value)
             skipWhitespace()
             switch peek() {

@@ -28,4 +28,15 @@ import TOML
         }
         #expect((try? TOMLTable(parsing: Array(repeating: "k", count: 128).joined(separator: ".") + " = 1\n")) != nil)
     }
+
+    @Test func dottedKeysInsideNestedInlineTablesCountTowardsTheNestingLimit() {
+        let key = Array(repeating: "k", count: 100).joined(separator: ".")
+        let text = "a = " + String(repeating: "{ \(key) = ", count: 50) + "1" + String(repeating: " }", count: 50) + "\n"
+        do {
+            _ = try TOMLTable(parsing: text)
+            Issue.record("accepted 5,000 levels of tables")
+        } catch {
+            #expect(error.message == "arrays and inline tables are nested more than 128 deep")
+        }
+    }
 }
