@@ -18,7 +18,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN swift build -c release --static-swift-stdlib --product hark \
+# The flags of the Makefile's RELEASE_FLAGS: static stdlib, lld with packed relative relocations.
+RUN swift build -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld \
+      -Xlinker -z -Xlinker pack-relative-relocs --product hark \
  && install -D -m 0755 "$(swift build -c release --show-bin-path)/hark" /out/hark \
  && strip /out/hark
 

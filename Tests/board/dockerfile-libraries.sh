@@ -30,7 +30,12 @@ for library in $(needed_libraries "$hark"); do
 done
 
 check "build stage: Debian bookworm Swift image" grep -qE '^FROM swift:\$\{SWIFT_VERSION\}-bookworm AS build$' "$dockerfile"
-check "build stage: static Swift stdlib release build" grep -q 'swift build -c release --static-swift-stdlib --product hark' "$dockerfile"
+# The same flags as the Makefile's RELEASE_FLAGS, so the image runs the binary the tests ran.
+flags=$(sed -n '/^RELEASE_FLAGS :=/,/^$/p' "$repo/Makefile" | sed 's/^RELEASE_FLAGS := //; s/\\$//' | tr -s ' \t\n' ' ' | sed 's/ $//')
+build=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$dockerfile" | grep -m1 'swift build -c release' | tr -s ' ' ' ')
+echo "# RELEASE_FLAGS: $flags"
+check "build stage: swift build with the Makefile's RELEASE_FLAGS for hark" \
+  sh -c "[ -n '$flags' ] && echo '$build' | grep -qF 'swift build $flags --product hark'"
 check "runtime stage: debian:bookworm-slim" grep -q '^FROM debian:bookworm-slim$' <<<"$runtime"
 check "runtime stage: UID build argument defaulting to 1000" grep -q '^ARG UID=1000$' <<<"$runtime"
 check "runtime stage: the user is made with that UID" grep -q 'useradd --uid "$UID"' <<<"$runtime"
