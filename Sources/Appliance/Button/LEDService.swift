@@ -78,6 +78,7 @@ public actor LEDService {
     }
 
     private func set(_ on: Bool) {
+        logger.debug("LED line \(on ? "on" : "off")")
         do {
             try drive(on)
         } catch {
