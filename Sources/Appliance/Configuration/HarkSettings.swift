@@ -7,6 +7,7 @@ public struct HarkSettings: Sendable, Hashable {
     public internal(set) var audio = AudioSettings()
     public internal(set) var session = SessionSettings()
     public internal(set) var log = LogSettings()
+    public internal(set) var control = ControlSettings()
 
     /// Defaults everywhere; the auth identifiers are empty (the loader insists on them).
     public init() {}
@@ -71,6 +72,9 @@ public struct SessionSettings: Sendable, Hashable {
     /// `session.capture_limit_ms`: the longest tap-to-talk capture when AVS never sends
     /// StopCapture, in milliseconds (1000...60000).
     public internal(set) var captureLimitMilliseconds = 10_000
+    /// `session.rebuild_after_s`: a session not connected this long while the network is up
+    /// is torn down and rebuilt, in seconds (1...86400).
+    public internal(set) var rebuildAfterSeconds = 600
 }
 
 /// `session.trigger` values.
@@ -85,4 +89,10 @@ public struct LogSettings: Sendable, Hashable {
     public internal(set) var level = "info"
 
     static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}
+
+/// `[control]`: the local control socket.
+public struct ControlSettings: Sendable, Hashable {
+    /// `control.socket`: path of the control socket (mode 0660; its directory is created).
+    public internal(set) var socket = "/run/hark/control.sock"
 }
