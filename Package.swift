@@ -108,6 +108,13 @@ let package = Package(
             "AVSTransport", "Curl", "AVS",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The appliance runtime: control socket, systemd notify and watchdog, supervision.
+        .testTarget(name: "RuntimeTests", dependencies: [
+            "Appliance", "AVS", "ALSA", "Audio",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // A child process for the kill -9 test: writes refresh tokens in a loop through TokenStore.
+        .executableTarget(name: "token-writer", dependencies: ["AVSTransport"], path: "Tests/Support/token-writer"),
         .testTarget(name: "ApplianceTests", dependencies: [
             "Appliance", "AVS", "AVSTransport", "Audio",
             .product(name: "Logging", package: "swift-log"),

@@ -58,37 +58,41 @@ struct CtlCommand: ParsableCommand {
     func run() throws {
         let line = try request()
         let path = try socketPath()
+        do {
+            try exchange(line, path: path)
+        } catch {
+            throw Self.explain(error, path: path)
+        }
+    }
+
+    /// Sends the request and prints the answer (and, for `events`, the stream).
+    private func exchange(_ line: String, path: String) throws(ControlExchangeError) {
         let client: ControlClient
+        let reply: String?
         do {
             client = try ControlClient(path: path, timeout: action == "events" ? nil : .seconds(5))
             try client.send(line)
-        } catch let failure as ControlClient.Failure {
-            throw Self.explain(failure, path: path)
+            reply = try client.readLine()
+        } catch {
+            throw .socket(error)
         }
+        guard let reply else { throw .closed }
+        let object = (try? JSONValue(parsing: Array(reply.utf8)))?.objectValue ?? [:]
+        guard object["ok"]?.boolValue == true else { throw .refused(object["error"]?.stringValue ?? reply) }
+        if json || action == "events" {
+            print(reply)
+        } else if action == "status" {
+            print(Self.describe(object))
+        }
+        guard action == "events" else { return }
+        fflushStandardOutput()
         do {
-            guard let reply = try client.readLine() else {
-                throw CLIError("hark closed the control connection without answering; check 'journalctl -u hark'", exitCode: Sysexits.temporaryFailure)
-            }
-            let object = (try? JSONValue(parsing: Array(reply.utf8)))?.objectValue ?? [:]
-            guard object["ok"]?.boolValue == true else {
-                if object["error"]?.stringValue?.hasPrefix("permission denied") == true {
-                    throw CLIError("hark refused this user: \(object["error"]?.stringValue ?? "")", exitCode: Sysexits.noPermission)
-                }
-                throw CLIError("hark refused the command: \(object["error"]?.stringValue ?? reply)", exitCode: Sysexits.dataError)
-            }
-            if json || action == "events" {
-                print(reply)
-            } else if action == "status" {
-                print(Self.describe(object))
-            }
-            guard action == "events" else { return }
-            fflushStandardOutput()
-            while let line = try client.readLine() {
-                print(line)
+            while let event = try client.readLine() {
+                print(event)
                 fflushStandardOutput()
             }
-        } catch let failure as ControlClient.Failure {
-            throw Self.explain(failure, path: path)
+        } catch {
+            throw .socket(error)
         }
     }
 
@@ -107,18 +111,34 @@ struct CtlCommand: ParsableCommand {
         return words.joined(separator: ", ")
     }
 
-    static func explain(_ failure: ControlClient.Failure, path: String) -> CLIError {
-        switch failure.errno {
-        case ENOENT, ECONNREFUSED, ENOTDIR:
-            return CLIError("cannot reach \(path) (\(failure.reason)): is hark running? check control.socket in the configuration, or 'systemctl status hark'",
-                            exitCode: Sysexits.unavailable)
-        case EACCES, EPERM:
-            return CLIError("not allowed to use \(path) (\(failure.reason)): add your user to the socket's group (e.g. 'sudo usermod -aG hark $USER', then log in again) or use sudo",
-                            exitCode: Sysexits.noPermission)
-        case ETIMEDOUT:
-            return CLIError("hark did not answer on \(path) within 5 s; check 'systemctl status hark'", exitCode: Sysexits.temporaryFailure)
-        default:
-            return CLIError("cannot \(failure.operation) on \(path): \(failure.reason)", exitCode: Sysexits.ioError)
+    static func explain(_ error: ControlExchangeError, path: String) -> CLIError {
+        switch error {
+        case .closed:
+            return CLIError("hark closed the control connection without answering; check 'journalctl -u hark'", exitCode: Sysexits.temporaryFailure)
+        case .refused(let text) where text.hasPrefix("permission denied"):
+            return CLIError("hark refused this user: \(text)", exitCode: Sysexits.noPermission)
+        case .refused(let text):
+            return CLIError("hark refused the command: \(text)", exitCode: Sysexits.dataError)
+        case .socket(let failure):
+            switch failure.errno {
+            case ENOENT, ECONNREFUSED, ENOTDIR:
+                return CLIError("cannot reach \(path) (\(failure.reason)): is hark running? check control.socket in the configuration, or 'systemctl status hark'",
+                                exitCode: Sysexits.unavailable)
+            case EACCES, EPERM:
+                return CLIError("not allowed to use \(path) (\(failure.reason)): add your user to the socket's group (e.g. 'sudo usermod -aG hark $USER', then log in again) or use sudo",
+                                exitCode: Sysexits.noPermission)
+            case ETIMEDOUT:
+                return CLIError("hark did not answer on \(path) within 5 s; check 'systemctl status hark'", exitCode: Sysexits.temporaryFailure)
+            default:
+                return CLIError("cannot \(failure.operation) on \(path): \(failure.reason)", exitCode: Sysexits.ioError)
+            }
         }
     }
+}
+
+/// How a `hark ctl` exchange failed.
+enum ControlExchangeError: Error {
+    case socket(ControlClient.Failure)
+    case closed
+    case refused(String)
 }
