@@ -43,9 +43,11 @@ struct MachineTests {
         #expect(machine.handle(.timerFired(networkUp: true)) == [])
     }
 
-    @Test func noRebuildWhileUnlinked() {
+    @Test func noRebuildWhileUnlinkedAndOneAtOnceWhenLinkedAgain() {
         var machine = RebuildMachine(rebuildAfter: .seconds(5))
         #expect(machine.handle(.conditions(connected: false, linked: false)) == [])
+        #expect(machine.handle(.conditions(connected: false, linked: false)) == [])
+        #expect(machine.handle(.conditions(connected: false, linked: true)) == [.cancelTimer, .rebuild])
         #expect(machine.handle(.conditions(connected: false, linked: true)) == [.schedule(.seconds(5))])
         #expect(machine.handle(.conditions(connected: false, linked: false)) == [.cancelTimer])
     }

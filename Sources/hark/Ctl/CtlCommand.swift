@@ -69,14 +69,20 @@ struct CtlCommand: ParsableCommand {
     private func exchange(_ line: String, path: String) throws(ControlExchangeError) {
         let client: ControlClient
         let reply: String?
+        var sendFailure: ControlClient.Failure?
         do {
             client = try ControlClient(path: path, timeout: action == "events" ? nil : .seconds(5))
-            try client.send(line)
+            do {
+                try client.send(line)
+            } catch {
+                // A refusing server answers and closes before reading: its answer says why.
+                sendFailure = error
+            }
             reply = try client.readLine()
         } catch {
-            throw .socket(error)
+            throw .socket(sendFailure ?? error)
         }
-        guard let reply else { throw .closed }
+        guard let reply else { throw sendFailure.map(ControlExchangeError.socket) ?? .closed }
         let object = (try? JSONValue(parsing: Array(reply.utf8)))?.objectValue ?? [:]
         guard object["ok"]?.boolValue == true else { throw .refused(object["error"]?.stringValue ?? reply) }
         if json || action == "events" {

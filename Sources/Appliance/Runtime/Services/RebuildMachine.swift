@@ -25,13 +25,24 @@ public struct RebuildMachine: Sendable, Hashable {
 
     public let rebuildAfter: Duration
     private(set) var state = State.fine
+    /// The link state last seen (nil before the first report).
+    private(set) var linked: Bool?
 
     public init(rebuildAfter: Duration) {
         self.rebuildAfter = rebuildAfter
     }
 
     public mutating func handle(_ input: Input) -> [Action] {
+        let wasLinked = linked
+        if case .conditions(_, let isLinked) = input { linked = isLinked }
         switch (state, input) {
+        // Linked again after being unlinked (`hark login` in another shell): the connection
+        // built while unlinked waited for a token from the authorizer that was restarted, so
+        // a fresh one is built now.
+        case (_, .conditions(_, linked: true)) where wasLinked == false:
+            state = .fine
+            return [.cancelTimer, .rebuild]
+
         // Lost the connection while linked: start counting.
         case (.fine, .conditions(connected: false, linked: true)):
             state = .waiting

@@ -74,7 +74,10 @@ public struct SessionRunner: ApplianceService {
                     timer?.cancel()
                     timer = nil
                 case .rebuild:
-                    let reason = "not connected for \(rebuildAfter) with the network up; rebuilding the session"
+                    // The timer fires while waiting; a new link arrives in any state and resets it.
+                    let reason = machine.state == .fine
+                        ? "linked; building the session anew"
+                        : "not connected for \(rebuildAfter) with the network up; rebuilding the session"
                     logger.warning("\(reason)")
                     hub.report(reason)
                     let began = ContinuousClock.now
