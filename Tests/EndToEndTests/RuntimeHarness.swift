@@ -79,8 +79,10 @@ func eventually(_ what: String, timeout: Duration = .seconds(30), context: () ->
     throw HarnessError("timed out waiting for \(what)\n\(context())")
 }
 
-/// A datagram socket bound where `NOTIFY_SOCKET` points, as systemd binds it.
-final class NotifyListener {
+/// A datagram socket bound where `NOTIFY_SOCKET` points, as systemd binds it. Unchecked
+/// Sendable: its only state is the descriptor, fixed at init; `recv` on it is thread-safe and
+/// one test reads it at a time.
+final class NotifyListener: @unchecked Sendable {
     let path: String
     private let fd: Int32
 
@@ -97,6 +99,22 @@ final class NotifyListener {
     }
 
     deinit { close(fd) }
+
+    /// Everything that arrives during `duration`, timed on a thread of its own (the shared
+    /// pools may be busy with other tests, which would smear the arrival times).
+    func collect(for duration: Duration) async -> [(message: String, time: ContinuousClock.Instant)] {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let end = ContinuousClock.now + duration
+                var messages: [(message: String, time: ContinuousClock.Instant)] = []
+                while ContinuousClock.now < end {
+                    var descriptor = pollfd(fd: self.fd, events: Int16(POLLIN), revents: 0)
+                    if poll(&descriptor, 1, 20) == 1 { messages += self.drain() }
+                }
+                continuation.resume(returning: messages)
+            }
+        }
+    }
 
     /// Datagrams waiting now, with the time they were read (non-blocking).
     func drain() -> [(message: String, time: ContinuousClock.Instant)] {

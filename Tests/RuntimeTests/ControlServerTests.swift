@@ -119,13 +119,15 @@ import Testing
         // When the sleeper reads again it hears how many it missed.
         var sawDropped = false
         let hub = fixture.hub
-        let ticker = Task.detached {
-            while !Task.isCancelled {
+        // Published from a thread of its own: the shared pools may be busy with other tests.
+        let ticking = Atomic<Bool>(true)
+        Thread.detachNewThread {
+            while ticking.load(ordering: .relaxed) {
                 hub.publish(.eventSent("Test.After"))
-                try? await Task.sleep(for: .milliseconds(20))
+                Thread.sleep(forTimeInterval: 0.02)
             }
         }
-        defer { ticker.cancel() }
+        defer { ticking.store(false, ordering: .relaxed) }
         for _ in 0..<5000 {
             guard let line = try sleeper.readLine() else { break }
             if line.contains("\"dropped\"") { sawDropped = true }

@@ -53,11 +53,12 @@ final class DatagramListener: Sendable {
         return count < 0 ? nil : String(decoding: buffer[..<count], as: UTF8.self)
     }
 
-    /// Everything received during `duration`, with arrival times; read on a Dispatch thread so
-    /// the cooperative pool is not blocked.
+    /// Everything received during `duration`, with arrival times; read on a thread of its own
+    /// so the cooperative pool is not blocked.
     func collect(for duration: Duration) async -> [Message] {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            // A thread of its own: Dispatch's and Swift's shared pools are busy with other tests.
+            Thread.detachNewThread {
                 let end = ContinuousClock.now + duration
                 var messages: [Message] = []
                 while ContinuousClock.now < end {
@@ -87,10 +88,10 @@ final class Hang: Sendable {
         _ = released.wait(timeout: .now() + 10)
     }
 
-    /// Whether the hanging code was entered within `timeout`; waits on a Dispatch thread.
+    /// Whether the hanging code was entered within `timeout`; waits on a thread of its own.
     func entered(timeout: Duration) async -> Bool {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let result = self.entered.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000)))
                 continuation.resume(returning: result == .success)
             }

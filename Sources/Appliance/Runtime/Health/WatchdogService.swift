@@ -19,9 +19,9 @@ public struct WatchdogService: Sendable {
         self.logger = logger
     }
 
-    /// How long each probe may take: a quarter of the ping interval, so a round of probes
-    /// never delays a ping past the period.
-    var probeTimeout: Duration { period / 8 }
+    /// How long each probe may take: half the ping interval, so a round of probes never
+    /// delays a ping past the period, and a busy board has time to answer.
+    var probeTimeout: Duration { period / 4 }
 
     /// Runs until cancelled.
     public func run() async {
