@@ -91,27 +91,31 @@ import Testing
         #expect(!after.isEmpty)
     }
 
-    @Test func aCaptureThreadStuckInReadIsNotAlive() async throws {
+    @Test func anAudioThreadStuckInAWatchedCallIsNotAlive() async throws {
         let hang = Hang()
         hang.arm()
         let watch = BlockingCallWatch(name: "capture")
+        // A watched driver whose snd_pcm_readi is the hanging call.
         var driver = PCMDriver.system
-        let read = driver.readInterleaved
-        driver.readInterleaved = { pcm, buffer, frames throws(ALSAError) in
+        driver.readInterleaved = { _, _, _ throws(ALSAError) in
             hang.enter()
-            return try read(pcm, buffer, frames)
+            return 0
         }
-        let engine = CaptureEngine(device: "null", logger: Logger(label: "test"), driver: driver.watched(by: watch))
+        let watched = driver.watched(by: watch)
         let probe = watch.probe(bound: .milliseconds(200))
         #expect(await probe.check(.seconds(1)))
-        _ = try engine.start()
+        // An audio thread of its own, as the engines have.
+        Thread.detachNewThread {
+            var byte: UInt8 = 0
+            _ = try? watched.readInterleaved(PCMHandle(fake: 1), &byte, 1)
+        }
         #expect(await hang.entered(timeout: .seconds(10)))
         try await Task.sleep(for: .milliseconds(400))
         #expect(await probe.check(.seconds(1)) == false)
         #expect((watch.longestCallInProgress ?? .zero) >= .milliseconds(200))
         hang.release()
-        engine.stop()
-        try await Task.sleep(for: .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(200))
         #expect(await probe.check(.seconds(1)))
+        #expect(watch.longestCallInProgress == nil)
     }
 }
