@@ -77,7 +77,7 @@ let package = Package(
 
         // The appliance: configuration, session wiring, services.
         .target(name: "Appliance", dependencies: [
-            "Audio", "AVS", "AVSTransport", "MP3", "GPIO",
+            "Audio", "AVS", "AVSTransport", "MP3", "GPIO", "ALSA", "DedicatedThread",
             "TOML",
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -131,6 +131,13 @@ let package = Package(
             "AVSTransport", "Curl", "AVS",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The appliance runtime: control socket, systemd notify and watchdog, supervision.
+        .testTarget(name: "RuntimeTests", dependencies: [
+            "Appliance", "AVS", "ALSA", "Audio",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // A child process for the kill -9 test: writes refresh tokens in a loop through TokenStore.
+        .executableTarget(name: "token-writer", dependencies: ["AVSTransport"], path: "Tests/Support/token-writer"),
         .testTarget(name: "ApplianceTests", dependencies: [
             "Appliance", "AVS", "AVSTransport", "Audio",
             .product(name: "Logging", package: "swift-log"),

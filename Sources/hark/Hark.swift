@@ -18,7 +18,7 @@ struct Hark: AsyncParsableCommand {
         commandName: "hark",
         abstract: "Firmware for a headless Alexa voice appliance.",
         discussion: Sysexits.helpText,
-        subcommands: [RunCommand.self, LoginCommand.self, DoctorCommand.self, ConfigCommand.self, AudioCommand.self])
+        subcommands: [RunCommand.self, LoginCommand.self, CtlCommand.self, DoctorCommand.self, ConfigCommand.self, AudioCommand.self])
 
     /// Parses, runs, and turns every failure into one line on stderr.
     ///

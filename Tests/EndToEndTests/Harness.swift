@@ -62,6 +62,7 @@ final class Simulator {
     }
 
     var caFile: String { directory.appendingPathComponent("sim/ca.pem").path }
+    var pid: pid_t { process.pid }
     var recordDirectory: URL { directory.appendingPathComponent("sim") }
 
     /// `events.log` lines.

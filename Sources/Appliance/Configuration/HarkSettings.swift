@@ -9,6 +9,7 @@ public struct HarkSettings: Sendable, Hashable {
     public internal(set) var log = LogSettings()
     public internal(set) var gpio = GPIOSettings()
     public internal(set) var feedback = FeedbackSettings()
+    public internal(set) var control = ControlSettings()
 
     /// Defaults everywhere; the auth identifiers are empty (the loader insists on them).
     public init() {}
@@ -73,6 +74,9 @@ public struct SessionSettings: Sendable, Hashable {
     /// `session.capture_limit_ms`: the longest tap-to-talk capture when AVS never sends
     /// StopCapture, in milliseconds (1000...60000).
     public internal(set) var captureLimitMilliseconds = 10_000
+    /// `session.rebuild_after_s`: a session not connected this long while the network is up
+    /// is torn down and rebuilt, in seconds (1...86400).
+    public internal(set) var rebuildAfterSeconds = 600
 }
 
 /// `session.trigger` values.
@@ -121,4 +125,10 @@ public enum GPIOBiasSetting: String, Sendable, Hashable, CaseIterable {
 public struct FeedbackSettings: Sendable, Hashable {
     /// `feedback.earcons`: short tones when the microphone opens and closes.
     public internal(set) var earcons = true
+}
+
+/// `[control]`: the local control socket.
+public struct ControlSettings: Sendable, Hashable {
+    /// `control.socket`: path of the control socket (mode 0660; its directory is created).
+    public internal(set) var socket = "/run/hark/control.sock"
 }

@@ -60,6 +60,8 @@ extension SettingKey {
         integer("audio.initial_volume", \.audio.initialVolume, range: 0...100),
         choice("session.trigger", \.session.trigger),
         integer("session.capture_limit_ms", \.session.captureLimitMilliseconds, range: 1000...60_000),
+        integer("session.rebuild_after_s", \.session.rebuildAfterSeconds, range: 1...86_400),
+        string("control.socket", \.control.socket),
         SettingKey(name: "log.level", kind: .string, apply: { settings, raw in
             guard case .string(let text) = raw, LogSettings.levels.contains(text.lowercased()) else {
                 return "must be one of \(LogSettings.levels.joined(separator: ", "))"

@@ -37,7 +37,7 @@ public actor SessionService {
         }
     }
 
-    private var session: DialogSession
+    private(set) var session: DialogSession
     private let services: Services
     private let micFormat: MicrophoneFormat
     private let logger: Logger
@@ -225,7 +225,7 @@ public actor SessionService {
     }
 
     /// One input into the dialog, and its actions carried out in order.
-    private func feed(_ input: DialogSession.Input) {
+    func feed(_ input: DialogSession.Input) {
         let actions = session.handle(input)
         contextMirror.update(session.context)
         for action in actions { perform(action) }

@@ -1,16 +1,22 @@
+import ALSA
 import AVS
 import AVSTransport
 import Audio
 import Logging
 
-/// The services `hark run` is made of, built from the settings: device choice, engines, Login
-/// with Amazon, the AVS connection and the session on top.
+/// The parts `hark run` is made of, built from the settings: device choice, Login with Amazon
+/// (kept for the life of the process), and a factory for the AVS connection and the session on
+/// top (built again whenever the session is rebuilt). The audio engines' blocking calls are
+/// watched for the systemd watchdog.
 public struct ApplianceParts: Sendable {
+    public let settings: HarkSettings
     public let devices: DeviceSelection
     public let authorizer: LWAAuthorizer
     public let tokenStore: TokenStore
-    public let connection: CurlAVSConnection
-    public let session: SessionService
+    /// The capture and playback threads' blocking ALSA calls.
+    public let captureWatch = BlockingCallWatch(name: "capture")
+    public let playbackWatch = BlockingCallWatch(name: "playback")
+    let clock: any Clock<Duration>
 
     /// Why the parts could not be built.
     public enum BuildError: Error, CustomStringConvertible {
@@ -26,8 +32,7 @@ public struct ApplianceParts: Sendable {
     }
 
     public static func build(settings: HarkSettings, environment: [String: String], logger: Logger,
-                             clock: any Clock<Duration> = ContinuousClock(),
-                             observe: @escaping @Sendable (SessionNote) -> Void) throws(BuildError) -> ApplianceParts {
+                             clock: any Clock<Duration> = ContinuousClock()) throws(BuildError) -> ApplianceParts {
         do {
             try AtomicFile.ensureDirectory(settings.state.directory)
         } catch {
@@ -44,6 +49,12 @@ public struct ApplianceParts: Sendable {
         }
         let tokenStore = TokenStore(directory: settings.state.directory)
         let authorizer = LWAAuthorizer(client: lwa, store: tokenStore, clock: clock, logger: Logger(label: "hark.lwa"))
+        return ApplianceParts(settings: settings, devices: devices, authorizer: authorizer, tokenStore: tokenStore, clock: clock)
+    }
+
+    /// A new AVS connection and a session over it and over new audio engines.
+    /// - Parameter observe: called (on the session's actor) for every `SessionNote`.
+    public func makeSession(observe: @escaping @Sendable (SessionNote) -> Void) throws(BuildError) -> SessionService {
         let mirror = ContextMirror()
         let connection: CurlAVSConnection
         do {
@@ -59,14 +70,15 @@ public struct ApplianceParts: Sendable {
             recognizer: .init(format: micFormat == .opus ? .opus : .l16,
                               captureLimit: .milliseconds(settings.session.captureLimitMilliseconds)),
             speaker: SpeakerSettings(volume: settings.audio.initialVolume, muted: false))
-        let session = SessionService(
+        let capture = CaptureEngine(device: devices.capture.pcm, logger: Logger(label: "hark.capture"),
+                                    driver: PCMDriver.system.watched(by: captureWatch))
+        let playback = PlaybackEngine(device: devices.playback.pcm, logger: Logger(label: "hark.playback"),
+                                      driver: PCMDriver.system.watched(by: playbackWatch))
+        return SessionService(
             settings: dialog, micFormat: micFormat,
-            services: .init(connection: connection,
-                            capture: CaptureEngine(device: devices.capture.pcm, logger: Logger(label: "hark.capture")),
-                            playback: PlaybackEngine(device: devices.playback.pcm, logger: Logger(label: "hark.playback")),
+            services: .init(connection: connection, capture: capture, playback: playback,
                             speakerStore: SpeakerStore(directory: settings.state.directory), clock: clock),
             contextMirror: mirror, logger: Logger(label: "hark.session"), observe: observe)
-        return ApplianceParts(devices: devices, authorizer: authorizer, tokenStore: tokenStore, connection: connection, session: session)
     }
 
     /// Login with Amazon as configured (`auth.*`, and `avs.ca_file` for its TLS too).

@@ -4,17 +4,21 @@ import Audio
 import Logging
 
 /// `hark run`'s button, status light and earcons: what `[gpio]` and `[feedback]` configure,
-/// fed by the session's notes. Runs without a button (and says so once) when none is
-/// configured or the chip cannot be had.
+/// fed by the status fan-out (the light shows every appliance status, offline and unlinked
+/// included; the earcons follow the dialog's notes). Runs without a button (and says so once)
+/// when none is configured or the chip cannot be had.
 struct ButtonWiring: Sendable {
     let panel: ButtonPanel?
     let earcons: EarconPlayer?
 
-    static func start(settings: HarkSettings, session: SessionService, playbackDevice: String, logger: Logger) -> ButtonWiring {
+    /// - Parameter trigger: where the button's gestures go (the current session, which the
+    ///   runtime may rebuild).
+    static func start(settings: HarkSettings, trigger: @escaping @Sendable (SessionService.Trigger) -> Void,
+                      playbackDevice: String, logger: Logger) -> ButtonWiring {
         let panel: ButtonPanel?
         do {
             panel = try ButtonPanel.start(settings: settings.gpio, logger: Logger(label: "hark.button")) { gesture in
-                session.trigger(gesture.trigger)
+                trigger(gesture.trigger)
             }
             if panel == nil {
                 logger.notice("no GPIO button configured (gpio.chip / gpio.button_line unset): running without a button")
@@ -31,12 +35,13 @@ struct ButtonWiring: Sendable {
         return ButtonWiring(panel: panel, earcons: earcons)
     }
 
-    /// The light follows the dialog; the earcons mark the microphone opening and closing.
-    func observe(_ note: SessionNote) {
-        switch note {
-        case .state(let state): panel?.led?.show(ApplianceStatus(state))
-        case .recognizeOpened: earcons?.play(.listeningStarted)
-        case .captureEnded: earcons?.play(.listeningEnded)
+    /// The light follows the appliance status; the earcons mark the microphone opening and
+    /// closing.
+    func observe(_ event: ApplianceEvent) {
+        switch event {
+        case .status(let status): panel?.led?.show(status)
+        case .note(.recognizeOpened): earcons?.play(.listeningStarted)
+        case .note(.captureEnded): earcons?.play(.listeningEnded)
         default: break
         }
     }

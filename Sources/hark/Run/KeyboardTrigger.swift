@@ -11,7 +11,7 @@ import Glibc
 final class KeyboardTrigger: Sendable {
     private let saved: termios?
 
-    init(session: SessionService, onQuit: @escaping @Sendable () -> Void) {
+    init(session: SessionSlot, onQuit: @escaping @Sendable () -> Void) {
         var mode = termios()
         if tcgetattr(STDIN_FILENO, &mode) == 0 {
             saved = mode

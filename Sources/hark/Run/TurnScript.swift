@@ -12,7 +12,7 @@ actor TurnScript {
     let turns: Int?
     /// Barge in once: tap this many milliseconds after the first speech starts.
     let bargeInAfter: Int?
-    let session: SessionService
+    let session: SessionSlot
     private var bargedIn = false
     private var completed = 0
     private var inTurn = false
@@ -21,7 +21,7 @@ actor TurnScript {
     private var idle = false
     private var scheduled = false
 
-    init(tapAfter: Int?, holdFor: Int?, turns: Int?, bargeInAfter: Int?, session: SessionService) {
+    init(tapAfter: Int?, holdFor: Int?, turns: Int?, bargeInAfter: Int?, session: SessionSlot) {
         self.tapAfter = tapAfter
         self.holdFor = holdFor
         self.turns = turns
