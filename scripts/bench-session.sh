@@ -53,6 +53,8 @@ trigger = "none"
 [feedback]
 # The speaker may be a file PCM recording the reply: earcons, a second stream, would overwrite it.
 earcons = false
+[control]
+socket = "$work/control.sock"
 [log]
 level = "error"
 CONF

@@ -123,6 +123,8 @@ trigger = "none"
 [feedback]
 # The speaker may be a file PCM recording the reply: earcons, a second stream, would overwrite it.
 earcons = false
+[control]
+socket = "$out/control.sock"
 [log]
 level = "warning"
 CONF

@@ -183,6 +183,9 @@ struct Device {
             [feedback]
             # The speaker is a file PCM that records the reply: a second stream would overwrite it.
             earcons = false
+            [control]
+            # Each device its own socket: tests run side by side.
+            socket = "\(directory.appendingPathComponent("run/control.sock").path)"
             """.write(to: directory.appendingPathComponent("hark.toml"), atomically: true, encoding: .utf8)
     }
 

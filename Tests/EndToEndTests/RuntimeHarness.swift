@@ -8,12 +8,12 @@ extension Device {
     /// The control socket of this device (short enough for `sockaddr_un`).
     var controlSocket: String { directory.appendingPathComponent("run/control.sock").path }
 
-    /// Adds the runtime keys to hark.toml: the control socket, and a rebuild time if given.
+    /// Adds the runtime keys to hark.toml: a rebuild time if given (every device's hark.toml
+    /// already names its own control socket).
     func configureRuntime(rebuildAfter seconds: Int? = nil) throws {
         let file = directory.appendingPathComponent("hark.toml")
         var text = try String(contentsOf: file, encoding: .utf8)
         if let seconds { text = text.replacingOccurrences(of: "[session]\n", with: "[session]\nrebuild_after_s = \(seconds)\n") }
-        text += "\n[control]\nsocket = \"\(controlSocket)\"\n"
         try text.write(to: file, atomically: true, encoding: .utf8)
     }
 
