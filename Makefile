@@ -6,6 +6,7 @@
 #   make bench     release build of hark-bench, then `hark-bench audio`
 #   make bench-session  release hark against hark-sim: reply latency, connect time, RSS, idle CPU, size
 #   make deps      install the Debian packages below that are missing
+#   make fuzz      libFuzzer targets in Fuzz/, FUZZ_SECONDS (default 300) each; crashes fail it
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -13,6 +14,9 @@ SHELL := /bin/bash
 
 SWIFT ?= swift
 OUT ?= out
+# Fuzzing time per target: `make fuzz` (long) and the smoke run inside `make test`.
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 10
 
 # Build and test dependencies. Headers for the C modules; PulseAudio, the ALSA pulse plugin and
 # alsa-utils for the PulseAudio tests and the demo; sox, espeak-ng and lame for fixtures; qemu,
@@ -23,7 +27,7 @@ DEB_PACKAGES := libasound2-dev libgpiod-dev gpiod libcurl4-openssl-dev libopus-d
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help deps build test test-vm demo release bench bench-session
+.PHONY: help deps build test test-vm demo release bench bench-session fuzz
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -48,6 +52,7 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 	$(MAKE) --no-print-directory test-vm
 
 test-vm:
@@ -77,3 +82,6 @@ bench-session: deps
 	$(SWIFT) build --product hark-sim
 	$(SWIFT) build -c release --static-swift-stdlib --product hark
 	scripts/bench-session.sh "$$($(SWIFT) build -c release --show-bin-path)/hark" "$$($(SWIFT) build --show-bin-path)/hark-sim"
+
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
