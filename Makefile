@@ -7,6 +7,7 @@
 #   make bench-session  release hark against hark-sim: reply latency, connect time, RSS, idle CPU, size
 #   make deps      install the Debian packages below that are missing
 #   make fuzz      libFuzzer targets in Fuzz/, FUZZ_SECONDS (default 300) each; crashes fail it
+#   make check-sanitizers  the Swift tests under AddressSanitizer, then ThreadSanitizer; any report fails it
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -27,7 +28,7 @@ DEB_PACKAGES := libasound2-dev libgpiod-dev gpiod libcurl4-openssl-dev libopus-d
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help deps build test test-vm demo release bench bench-session fuzz
+.PHONY: help deps build test test-vm demo release bench bench-session fuzz check-sanitizers
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -85,3 +86,6 @@ bench-session: deps
 
 fuzz:
 	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+check-sanitizers: deps
+	SWIFT=$(SWIFT) scripts/check-sanitizers.sh

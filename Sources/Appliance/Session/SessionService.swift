@@ -177,7 +177,10 @@ public actor SessionService {
             attachments.began(contentID)
             feed(.attachmentBegan(contentID: contentID))
         case .attachmentData(let contentID, let bytes):
-            attachments.data(contentID, bytes)
+            if attachments.data(contentID, bytes) {
+                logger.warning("dropped an attachment nobody asked for that exceeds the limit",
+                               metadata: ["contentID": "\(contentID)", "limitBytes": "\(AttachmentStreams.unclaimedByteLimit)"])
+            }
         case .attachmentEnded(let contentID):
             attachments.ended(contentID)
             feed(.attachmentEnded(contentID: contentID))
@@ -187,6 +190,9 @@ public actor SessionService {
             if case .delivered = result {} else {
                 logger.warning("Recognize not answered", metadata: ["result": "\(result)"])
                 observe(.eventFailed("SpeechRecognizer.Recognize", "\(result)"))
+            }
+            for contentID in attachments.abandonMissing() {
+                logger.warning("the answer ended without the audio its Speak names", metadata: ["contentID": "\(contentID)"])
             }
             feed(.recognizeFinished)
         case .malformedResponse(let text):

@@ -8,6 +8,7 @@ import Logging
 public struct ApplianceParts: Sendable {
     public let devices: DeviceSelection
     public let authorizer: LWAAuthorizer
+    public let lwa: LWAClient
     public let tokenStore: TokenStore
     public let connection: CurlAVSConnection
     public let session: SessionService
@@ -66,7 +67,15 @@ public struct ApplianceParts: Sendable {
                             playback: PlaybackEngine(device: devices.playback.pcm, logger: Logger(label: "hark.playback")),
                             speakerStore: SpeakerStore(directory: settings.state.directory), clock: clock),
             contextMirror: mirror, logger: Logger(label: "hark.session"), observe: observe)
-        return ApplianceParts(devices: devices, authorizer: authorizer, tokenStore: tokenStore, connection: connection, session: session)
+        return ApplianceParts(devices: devices, authorizer: authorizer, lwa: lwa, tokenStore: tokenStore,
+                              connection: connection, session: session)
+    }
+
+    /// Stops the AVS connection and Login with Amazon and waits for their curl threads to
+    /// exit, so none is running when the process exits (see `CurlAVSConnection.shutdown()`).
+    public func shutdown() {
+        connection.shutdown()
+        lwa.shutdown()
     }
 
     /// Login with Amazon as configured (`auth.*`, and `avs.ca_file` for its TLS too).

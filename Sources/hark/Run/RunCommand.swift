@@ -93,6 +93,8 @@ struct RunCommand: AsyncParsableCommand {
             return outcome
         }
         await runTask.value
+        await parts.authorizer.stop()
+        parts.shutdown()
         watchdog?.cancel()
         notes.continuation.finish()
         outcome = await watcher.value
