@@ -7,6 +7,7 @@
 #   make bench-session  release hark against hark-sim: reply latency, connect time, RSS, idle CPU, size
 #   make deps      install the Debian packages below that are missing
 #   make fuzz      libFuzzer targets in Fuzz/, FUZZ_SECONDS (default 300) each; crashes fail it
+#   make soak      release hark, SOAK_TURNS (default 1000) turns against hark-sim with random faults
 #   make check-sanitizers  the Swift tests under AddressSanitizer, then ThreadSanitizer; any report fails it
 
 SHELL := /bin/bash
@@ -18,6 +19,8 @@ OUT ?= out
 # Fuzzing time per target: `make fuzz` (long) and the smoke run inside `make test`.
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 10
+# Turns in `make soak`.
+SOAK_TURNS ?= 1000
 
 # Build and test dependencies. Headers for the C modules; PulseAudio, the ALSA pulse plugin and
 # alsa-utils for the PulseAudio tests and the demo; sox, espeak-ng and lame for fixtures; qemu,
@@ -28,7 +31,7 @@ DEB_PACKAGES := libasound2-dev libgpiod-dev gpiod libcurl4-openssl-dev libopus-d
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help deps build test test-vm demo release bench bench-session fuzz check-sanitizers
+.PHONY: help deps build test test-vm demo release bench bench-session fuzz check-sanitizers soak
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -89,3 +92,8 @@ fuzz:
 
 check-sanitizers: deps
 	SWIFT=$(SWIFT) scripts/check-sanitizers.sh
+
+soak: deps
+	$(SWIFT) build --product hark-sim
+	$(SWIFT) build -c release --product hark
+	scripts/soak.sh "$$($(SWIFT) build -c release --show-bin-path)/hark" "$$($(SWIFT) build --show-bin-path)/hark-sim" $(SOAK_TURNS)

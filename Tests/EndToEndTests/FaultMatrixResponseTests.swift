@@ -81,7 +81,9 @@ import Testing
         #expect(outcome.turnsWithSpeech == 2, "\(outcome.transcript)")
         #expect(outcome.stderr.contains("dropped an attachment nobody asked for"), "\(outcome.stderr)")
         // 50 MB went past; at most the 4 MB unclaimed limit and some transport buffering may stay.
-        #expect(baseline > 0 && peak - baseline < 20 * 1024, "peak RSS \(peak) kB, without the fault \(baseline) kB")
+        // (Under AddressSanitizer freed memory waits in its quarantine, so RSS says nothing.)
+        let sanitized = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] != nil
+        #expect(sanitized || (baseline > 0 && peak - baseline < 20 * 1024), "peak RSS \(peak) kB, without the fault \(baseline) kB")
         FaultMatrix.report("malformed multipart: 50 MB attachment nobody names",
                            "dropped at the 4 MB unclaimed limit (was: all kept), logged once, both turns answered; "
                                + "peak RSS \(peak / 1024) MB vs \(baseline / 1024) MB without",

@@ -12,6 +12,8 @@ struct AttachmentStreams {
         var unclaimedBytes = 0
         /// Dropped for exceeding `unclaimedByteLimit`: later bytes are ignored.
         var discarded = false
+        /// Its stream is finished (the part ended, or was cut off).
+        var ended = false
     }
 
     /// Unclaimed attachments kept at most (oldest dropped): a reply has one or two.
@@ -49,6 +51,7 @@ struct AttachmentStreams {
 
     mutating func ended(_ contentID: String) {
         entry(contentID).continuation.finish()
+        entries[contentID]?.ended = true
         // A claimed attachment is complete in its stream now; an unclaimed one waits (unless
         // it was dropped for its size: nobody will ever get it).
         if entries[contentID]?.taken == true || entries[contentID]?.discarded == true { forget(contentID) }
@@ -62,16 +65,18 @@ struct AttachmentStreams {
         return found.stream
     }
 
-    /// The response that should have carried them has ended: attachments the player is
-    /// waiting for whose part never began will not come, so their streams end (empty) and
-    /// the speech fails instead of waiting for ever. Returns their Content-IDs.
-    mutating func abandonMissing() -> [String] {
-        let missing = entries.filter { $0.value.taken && !$0.value.began }.map(\.key)
-        for contentID in missing {
+    /// The response that carried them has ended or failed (or the connection is gone): no
+    /// attachment still open will get another byte. Their streams end now, so the player plays
+    /// what came of a cut-off attachment, or fails on one that never began, instead of waiting
+    /// for ever. Returns the Content-IDs cut off, sorted.
+    mutating func endUnfinished() -> [String] {
+        let open = entries.filter { !$0.value.ended }.map(\.key).sorted()
+        for contentID in open {
             entries[contentID]?.continuation.finish()
-            forget(contentID)
+            entries[contentID]?.ended = true
+            if entries[contentID]?.taken == true { forget(contentID) }
         }
-        return missing
+        return open
     }
 
     private mutating func forget(_ contentID: String) {

@@ -163,6 +163,7 @@ public actor SessionService {
             let isConnected = state == .connected
             guard isConnected != connected else { return }
             connected = isConnected
+            if !isConnected { endUnfinishedAttachments() }
             observe(.connection(connected: isConnected))
             feed(.connectionChanged(connected: isConnected))
         case .directive(let directive):
@@ -191,12 +192,18 @@ public actor SessionService {
                 logger.warning("Recognize not answered", metadata: ["result": "\(result)"])
                 observe(.eventFailed("SpeechRecognizer.Recognize", "\(result)"))
             }
-            for contentID in attachments.abandonMissing() {
-                logger.warning("the answer ended without the audio its Speak names", metadata: ["contentID": "\(contentID)"])
-            }
+            endUnfinishedAttachments()
             feed(.recognizeFinished)
         case .malformedResponse(let text):
             logger.warning("malformed response from AVS", metadata: ["problem": "\(text)"])
+        }
+    }
+
+    /// Attachments still arriving when their response ended or the connection went are cut
+    /// off: their streams end, so speech waiting on one ends too (see AttachmentStreams).
+    private func endUnfinishedAttachments() {
+        for contentID in attachments.endUnfinished() {
+            logger.warning("attachment cut off: its response ended before it did", metadata: ["contentID": "\(contentID)"])
         }
     }
 
