@@ -52,6 +52,9 @@ actor TurnScript {
                     session.trigger(.tap)
                 }
             }
+        case .playbackFailed:
+            // Speech that failed (a cut-off attachment) sends no last event: it is over.
+            speechEventSent = true
         case .eventSent(let name), .eventFailed(let name, _):
             if name == "SpeechSynthesizer.SpeechFinished" || name == "SpeechSynthesizer.SpeechInterrupted" {
                 speechEventSent = true
