@@ -9,6 +9,10 @@
 # cache stays as it is. Every process (the test runner and each hark / hark-sim it starts)
 # writes its reports to <scratch>/sanitizer-reports/report.<pid>: a report from a child process
 # is caught even when the test that started it passes. Suppressions: scripts/sanitizers/.
+#
+# A sanitizer report fails the run. A test that fails without a report (timing assertions
+# under a 5-15x slowdown: real-time PulseAudio pacing, "within 3 s" checks) is listed but does
+# not, unless SANITIZER_STRICT_TESTS=1; the README lists the ones seen and why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,7 +48,8 @@ for sanitizer in "${sanitizers[@]}"; do
     TSAN_OPTIONS="log_path=$reports/report:halt_on_error=0:second_deadlock_stack=1:suppressions=$here/scripts/sanitizers/tsan.supp" \
         "$SWIFT" test --skip-build --scratch-path "$scratch" > "$log" 2>&1 || tests_ok=false
     finished=$(date +%s)
-    tail -3 "$log"
+    # The runner's own closing line stays in the log: the make test run is the suite of record.
+    ran=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail -1 || echo "?")
     found=$(find "$reports" -type f | sort)
     if [ -n "$found" ]; then
         status=1
@@ -55,13 +60,13 @@ for sanitizer in "${sanitizers[@]}"; do
         done
     fi
     if ! $tests_ok; then
-        status=1
-        echo "check-sanitizers: tests failed under $sanitizer; see $log" >&2
-        grep -E '✘|error:' "$log" | head -40 >&2 || true
+        [ "${SANITIZER_STRICT_TESTS:-0}" != 1 ] || status=1
+        echo "check-sanitizers: tests failing under $sanitizer without a sanitizer report (see $log):" >&2
+        grep -E '✘ Test .* failed after' "$log" | sed 's/ failed after.*//' | sort -u >&2 || true
     fi
-    summary+=("$(printf '%-8s build %4ss, tests %4ss, %s report(s), tests %s' "$sanitizer" \
-        $((built - started)) $((finished - built)) "$(echo -n "$found" | grep -c . || true)" \
-        "$($tests_ok && echo passed || echo FAILED)")")
+    failing=$(grep -E '✘ Test .* failed after' "$log" | sed 's/ failed after.*//' | sort -u | grep -c . || true)
+    summary+=("$(printf '%-8s build %4ss, %s tests in %4ss, %s sanitizer report(s), %s test(s) failing without a report' \
+        "$sanitizer" $((built - started)) "$ran" $((finished - built)) "$(echo -n "$found" | grep -c . || true)" "$failing")")
 done
 
 printf 'check-sanitizers: %s\n' "${summary[@]}"
