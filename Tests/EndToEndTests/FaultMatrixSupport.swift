@@ -5,6 +5,10 @@ import Testing
 import Glibc
 #endif
 
+/// The fault matrix's end-to-end suites, one test at a time: each starts hark-sim, hark and
+/// sometimes PulseAudio, and all of them at once on 2 cores starved the rest of the suite.
+@Suite(.serialized) enum FaultMatrixEndToEnd {}
+
 /// The fault matrix's measuring tools: transcript times, a `hark run` watched while it runs,
 /// and one report line per fault (`fault-matrix: <fault> | <what Hark did> | <recovery>`),
 /// which the README's table is made from.
