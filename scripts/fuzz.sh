@@ -22,13 +22,14 @@ out=.build-fuzz
 declare -A sources=(
     [multipart-reader]="Sources/AVS"
     [dialog-session]="Sources/AVS"
+    [toml-parser]="Sources/TOML"
 )
 # Longest input per target: multipart bodies need room for a few parts; programs stay short so
 # one input runs in well under a millisecond.
-declare -A max_len=([multipart-reader]=8192 [dialog-session]=2048)
+declare -A max_len=([multipart-reader]=8192 [dialog-session]=2048 [toml-parser]=4096)
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(multipart-reader dialog-session)
+[ ${#targets[@]} -gt 0 ] || targets=(multipart-reader dialog-session toml-parser)
 
 harness_of() {
     find "Fuzz/$(echo "$1" | sed -E 's/(^|-)([a-z])/\U\2/g')" -name '*.swift' | sort
