@@ -62,9 +62,9 @@ for sanitizer in "${sanitizers[@]}"; do
     if ! $tests_ok; then
         [ "${SANITIZER_STRICT_TESTS:-0}" != 1 ] || status=1
         echo "check-sanitizers: tests failing under $sanitizer without a sanitizer report (see $log):" >&2
-        grep -E '✘ Test .* failed after' "$log" | sed 's/ failed after.*//' | sort -u >&2 || true
+        grep -E '✘ Test .* failed after' "$log" | grep -v '✘ Test run with' | sed 's/ failed after.*//' | sort -u >&2 || true
     fi
-    failing=$(grep -E '✘ Test .* failed after' "$log" | sed 's/ failed after.*//' | sort -u | grep -c . || true)
+    failing=$(grep -E '✘ Test .* failed after' "$log" | grep -v '✘ Test run with' | sed 's/ failed after.*//' | sort -u | grep -c . || true)
     summary+=("$(printf '%-8s build %4ss, %s tests in %4ss, %s sanitizer report(s), %s test(s) failing without a report' \
         "$sanitizer" $((built - started)) "$ran" $((finished - built)) "$(echo -n "$found" | grep -c . || true)" "$failing")")
 done
