@@ -8,6 +8,9 @@
 #   make bench     release build of hark-bench, then `hark-bench audio`
 #   make bench-session  release hark against hark-sim: reply latency, connect time, RSS, idle CPU, size
 #   make deps      install the Debian packages below that are missing
+#   make fuzz      libFuzzer targets in Fuzz/, FUZZ_SECONDS (default 300) each; crashes fail it
+#   make soak      release hark, SOAK_TURNS (default 1000) turns against hark-sim with random faults
+#   make check-sanitizers  the Swift tests under AddressSanitizer, then ThreadSanitizer; any report fails it
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -15,6 +18,11 @@ SHELL := /bin/bash
 
 SWIFT ?= swift
 OUT ?= out
+# Fuzzing time per target: `make fuzz` (long) and the smoke run inside `make test`.
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 10
+# Turns in `make soak`.
+SOAK_TURNS ?= 1000
 
 # Build and test dependencies. Headers for the C modules; PulseAudio, the ALSA pulse plugin and
 # alsa-utils for the PulseAudio tests and the demo; sox, espeak-ng and lame for fixtures; qemu,
@@ -32,7 +40,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld \
 	-Xlinker -z -Xlinker pack-relative-relocs
 
-.PHONY: help deps build test test-vm test-board demo release package bench bench-session
+.PHONY: help deps build test test-vm test-board demo release package bench bench-session fuzz check-sanitizers soak
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -58,6 +66,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory test-board
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 	$(MAKE) --no-print-directory test-vm
 
 test-vm:
@@ -95,3 +104,14 @@ bench-session: deps
 	$(SWIFT) build --product hark-sim
 	$(SWIFT) build $(RELEASE_FLAGS) --product hark
 	scripts/bench-session.sh "$$($(SWIFT) build -c release --show-bin-path)/hark" "$$($(SWIFT) build --show-bin-path)/hark-sim"
+
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+check-sanitizers: deps
+	SWIFT=$(SWIFT) scripts/check-sanitizers.sh
+
+soak: deps
+	$(SWIFT) build --product hark-sim
+	$(SWIFT) build $(RELEASE_FLAGS) --product hark
+	scripts/soak.sh "$$($(SWIFT) build -c release --show-bin-path)/hark" "$$($(SWIFT) build --show-bin-path)/hark-sim" $(SOAK_TURNS)

@@ -8,6 +8,9 @@ public protocol AVSConnection: AnyObject, Sendable {
     var updates: AsyncStream<ConnectionUpdate> { get }
     func start()
     func stop()
+    /// `stop()`, and returns only once nothing of the connection runs any more (its threads
+    /// have exited): the last thing before the process exits.
+    func shutdown()
     /// Sends a non-audio event; waits for the connection if needed (at most 15 s).
     func send(_ event: Event) async -> EventResult
     /// Opens a Recognize request now (or as soon as connected) whose audio part the returned
@@ -18,6 +21,9 @@ public protocol AVSConnection: AnyObject, Sendable {
 }
 
 extension AVSConnection {
+    /// Connections without threads of their own (fakes) only stop.
+    public func shutdown() { stop() }
+
     /// Fakes that only implement the contract's `send(_:)` get this.
     public func send(_ event: Event, mustDeliver: Bool) async -> EventResult {
         await send(event)

@@ -72,6 +72,15 @@ public final class CurlAVSConnection: AVSConnection {
         inbox.yield(.stop)
     }
 
+    /// `stop()`, then waits until the curl thread has ended its transfers and exited. Call it
+    /// before the process exits: OpenSSL's exit-time cleanup frees every thread's state, and a
+    /// curl thread still running then frees its own again when it ends (a double free that
+    /// AddressSanitizer caught at the end of `hark run`).
+    public func shutdown() {
+        stop()
+        http.shutdown()
+    }
+
     public func send(_ event: Event) async -> EventResult {
         await send(event, mustDeliver: false)
     }

@@ -44,6 +44,12 @@ public final class LWAClient: Sendable {
         http = try CurlHTTPClient(configuration: .init(caFile: configuration.caFile), driver: driver)
     }
 
+    /// Ends any request and waits for the curl thread to exit; before the process exits (see
+    /// `CurlAVSConnection.shutdown()`).
+    public func shutdown() {
+        http.shutdown()
+    }
+
     /// `POST create/codepair` with `response_type=device_code`, `client_id`, `scope=alexa:all`
     /// and `scope_data` naming the product and this device's serial number.
     public func requestCodePair() async -> Result<CodePair, LWAError> {

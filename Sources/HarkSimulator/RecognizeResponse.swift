@@ -9,7 +9,23 @@ struct RecognizeResponse {
         case bytes([UInt8])
         /// Attachment content, written in chunks with pauses.
         case attachment([UInt8])
+        /// This many zero bytes, written in large chunks at once (the oversize_attachment fault).
+        case filler(Int)
     }
+
+    /// The answer-shaping faults to apply to one Recognize answer.
+    struct Faults: OptionSet {
+        let rawValue: Int
+        static let malformedMultipart = Faults(rawValue: 1 << 0)
+        static let malformedJSON = Faults(rawValue: 1 << 1)
+        static let missingBoundary = Faults(rawValue: 1 << 2)
+        static let hugePartHeaders = Faults(rawValue: 1 << 3)
+        static let oversizeAttachment = Faults(rawValue: 1 << 4)
+        static let missingAttachment = Faults(rawValue: 1 << 5)
+    }
+
+    /// Size of the oversize_attachment fault's unnamed attachment.
+    static let oversizeAttachmentBytes = 50 * 1024 * 1024
 
     var boundary: String
     var segments: [Segment] = []
@@ -20,13 +36,19 @@ struct RecognizeResponse {
     /// The ExpectSpeech initiator the next Recognize may echo.
     var expectSpeechInitiator: SimJSON?
 
-    var contentType: String { "multipart/related; boundary=\(boundary); type=\"application/json\"" }
+    /// Without a boundary parameter for the missing_boundary fault.
+    var omitsBoundary = false
+    var contentType: String {
+        omitsBoundary ? "multipart/related; type=\"application/json\""
+            : "multipart/related; boundary=\(boundary); type=\"application/json\""
+    }
     var isEmpty: Bool { segments.isEmpty }
 
     init(answer: RecognizeAnswer, dialogRequestId: String?, mp3: [UInt8], boundary: String,
-         malformedMultipart: Bool = false, malformedJSON: Bool = false)
+         faults: Faults = [])
     {
         self.boundary = boundary
+        omitsBoundary = faults.contains(.missingBoundary)
         var parts: [(text: String, attachment: [UInt8]?, contentID: String?)] = []
         if answer.speak {
             let contentID = "DeviceTTSRendererV4_\(UUID().uuidString.lowercased())"
@@ -35,9 +57,9 @@ struct RecognizeResponse {
             let speak = SimDirectives.speak(dialogRequestId: dialogRequestId, contentID: contentID, token: token)
             directives.append(speak)
             // A Speak part cut off mid-JSON, for the malformed_json fault.
-            let text = malformedJSON ? String(speak.text.prefix(40)) : speak.text
+            let text = faults.contains(.malformedJSON) ? String(speak.text.prefix(40)) : speak.text
             parts.append((text, nil, nil))
-            parts.append(("", mp3, contentID))
+            if !faults.contains(.missingAttachment) { parts.append(("", mp3, contentID)) }
         }
         var others: [SimJSON] = []
         if let volume = answer.setVolume { others.append(SimDirectives.setVolume(volume, dialogRequestId: dialogRequestId)) }
@@ -55,7 +77,13 @@ struct RecognizeResponse {
         guard !parts.isEmpty else { return }
 
         // A stray prefix before the first boundary: AVS.md says a client must reject it.
-        var head = malformedMultipart ? Array("garbage-before-boundary\r\n".utf8) : []
+        var head = faults.contains(.malformedMultipart) ? Array("garbage-before-boundary\r\n".utf8) : []
+        if faults.contains(.hugePartHeaders) {
+            // 64 KB of header lines: a client must give up on the part, not buffer without end.
+            head += Array("--\(boundary)\r\n".utf8)
+            for line in 0..<1024 { head += Array("X-Filler-\(line): \(String(repeating: "x", count: 48))\r\n".utf8) }
+            head += Array("Content-Type: application/json\r\n\r\n{}\r\n".utf8)
+        }
         for part in parts {
             head += Array("--\(boundary)\r\n".utf8)
             if let attachment = part.attachment, let contentID = part.contentID {
@@ -66,6 +94,12 @@ struct RecognizeResponse {
             } else {
                 head += Array("Content-Type: application/json; charset=UTF-8\r\n\r\n\(part.text)\r\n".utf8)
             }
+        }
+        if faults.contains(.oversizeAttachment) {
+            head += Array("--\(boundary)\r\nContent-Type: application/octet-stream\r\nContent-ID: <oversize>\r\n\r\n".utf8)
+            segments.append(.bytes(head))
+            segments.append(.filler(Self.oversizeAttachmentBytes))
+            head = Array("\r\n".utf8)
         }
         head += Array("--\(boundary)--\r\n".utf8)
         segments.append(.bytes(head))

@@ -113,6 +113,14 @@ public struct Fault: Sendable, Equatable {
         case malformedMultipart = "malformed_multipart"
         /// The next `count` Recognize answers carry a Speak part that is not JSON.
         case malformedJSON = "malformed_json"
+        /// The next `count` Recognize answers say `multipart/related` with no boundary.
+        case missingBoundary = "missing_boundary"
+        /// The next `count` Recognize answers start with a part whose header block is 64 KB.
+        case hugePartHeaders = "huge_part_headers"
+        /// The next `count` Recognize answers also carry a 50 MB attachment no directive names.
+        case oversizeAttachment = "oversize_attachment"
+        /// The next `count` Recognize answers carry the Speak but never its MP3 attachment.
+        case missingAttachment = "missing_attachment"
     }
 
     /// The requests a `status` or `stall` fault applies to.

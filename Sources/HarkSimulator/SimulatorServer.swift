@@ -22,6 +22,9 @@ public struct SimulatorConfiguration: Sendable {
     public var scenario = Scenario()
     /// Echo each `events.log` line to standard error.
     public var echoLog = false
+    /// Offer only TLS 1.0 and 1.1, as an outdated server would: a client that keeps to
+    /// TLS 1.2 or later must refuse the handshake (the security tests prove Hark does).
+    public var legacyTLSOnly = false
 
     public init(runDirectory: String) {
         self.runDirectory = runDirectory
@@ -57,6 +60,10 @@ public final class SimulatorServer: Sendable {
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(tls.keyPEM.utf8), format: .pem)))
         tlsConfiguration.applicationProtocols = ["h2", "http/1.1"]
         tlsConfiguration.minimumTLSVersion = .tlsv12
+        if configuration.legacyTLSOnly {
+            tlsConfiguration.minimumTLSVersion = .tlsv1
+            tlsConfiguration.maximumTLSVersion = .tlsv11
+        }
         let sslContext = try NIOSSLContext(configuration: tlsConfiguration)
 
         var connectionConfiguration = NIOHTTP2Handler.ConnectionConfiguration()

@@ -48,8 +48,7 @@ extension StreamHandler {
         let response = RecognizeResponse(
             answer: answer, dialogRequestId: event.dialogRequestId, mp3: mp3,
             boundary: RecognizeResponse.makeBoundary(),
-            malformedMultipart: sim.takeFault(.malformedMultipart) != nil,
-            malformedJSON: sim.takeFault(.malformedJSON) != nil)
+            faults: takeAnswerFaults())
         sim.setExpectedInitiator(response.expectSpeechInitiator)
         if let token = response.speakToken { sim.speakSent(token: token) }
         let status = response.isEmpty ? 204 : 200
@@ -84,6 +83,15 @@ extension StreamHandler {
         case .bytes(let bytes):
             writeBody(context: context, bytes)
             stream(context: context, segments: segments.dropFirst())
+        case .filler(let count):
+            // Large chunks, each written once the previous one is flushed, so the 50 MB never
+            // sits in the simulator's own buffers.
+            let chunk = min(count, 256 * 1024)
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(repeating: 0, count: chunk))))).assumeIsolated().whenComplete { _ in
+                var remaining = segments.dropFirst()
+                if count > chunk { remaining = ArraySlice([.filler(count - chunk)] + remaining) }
+                self.stream(context: context, segments: remaining)
+            }
         case .attachment(let bytes):
             let settings = sim.scenario.server
             let chunk = Array(bytes.prefix(settings.speakChunkBytes))
@@ -95,5 +103,17 @@ extension StreamHandler {
                 self.stream(context: context, segments: remaining)
             }
         }
+    }
+
+    /// The answer-shaping faults armed for this Recognize answer (each taken once).
+    private func takeAnswerFaults() -> RecognizeResponse.Faults {
+        let kinds: [(Fault.Kind, RecognizeResponse.Faults)] = [
+            (.malformedMultipart, .malformedMultipart), (.malformedJSON, .malformedJSON),
+            (.missingBoundary, .missingBoundary), (.hugePartHeaders, .hugePartHeaders),
+            (.oversizeAttachment, .oversizeAttachment), (.missingAttachment, .missingAttachment),
+        ]
+        var faults: RecognizeResponse.Faults = []
+        for (kind, fault) in kinds where sim.takeFault(kind) != nil { faults.insert(fault) }
+        return faults
     }
 }

@@ -61,6 +61,9 @@ struct HarkSim: AsyncParsableCommand {
     @Flag(help: "Check the scenario file and exit.")
     var checkScenario = false
 
+    @Flag(help: "Offer only TLS 1.0 and 1.1 (a server that clients keeping to TLS 1.2+ must refuse).")
+    var legacyTLSOnly = false
+
     func validate() throws {
         if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together") }
     }
@@ -89,6 +92,7 @@ struct HarkSim: AsyncParsableCommand {
         configuration.caFile = ca
         configuration.scenario = loaded
         configuration.echoLog = verbose
+        configuration.legacyTLSOnly = legacyTLSOnly
 
         let server = try await SimulatorServer.start(configuration)
         if let portFile {

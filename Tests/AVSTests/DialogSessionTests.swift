@@ -50,6 +50,18 @@ struct DialogSessionTests {
         #expect(clock.pending == [.userInactivity])
     }
 
+    @Test("a Recognize that ends while the microphone is open (refused with 429) closes it and goes idle")
+    func recognizeRefusedWhileListening() throws {
+        var (session, clock) = connectedSession()
+        _ = try tapTurn(&session, &clock)
+        let finished = clock.apply(session.handle(.recognizeFinished))
+        #expect(finished.contains(.stopCapture))
+        #expect(states(finished) == [.idle])
+        // The capture cap no longer fires into a turn that is over.
+        #expect(!clock.pending.contains(.captureLimit))
+        #expect(states(session.handle(.captureStopped)) == [])
+    }
+
     @Test("a Recognize answered with nothing goes back to idle")
     func emptyAnswer() throws {
         var (session, clock) = connectedSession()

@@ -33,14 +33,15 @@ final class Simulator {
     let port: Int
     private let process: Child
 
-    init(scenario: String, in directory: URL) throws {
+    /// `arguments`: more hark-sim options (`--host`, `--legacy-tls-only`).
+    init(scenario: String, in directory: URL, arguments: [String] = []) throws {
         self.directory = directory
         let scenarioFile = directory.appendingPathComponent("scenario.toml")
         try scenario.write(to: scenarioFile, atomically: true, encoding: .utf8)
         let portFile = directory.appendingPathComponent("port")
         process = try Child(Harness.binaries.appendingPathComponent("hark-sim").path,
                             ["--scenario", scenarioFile.path, "--run-dir", directory.appendingPathComponent("sim").path,
-                             "--port-file", portFile.path],
+                             "--port-file", portFile.path] + arguments,
                             stderr: directory.appendingPathComponent("sim.err").path)
         var port: Int?
         for _ in 0..<200 {

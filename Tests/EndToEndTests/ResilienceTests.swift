@@ -35,6 +35,8 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(simulator.eventsLog.filter { $0.contains("downchannel open") }.count >= 2, "\(simulator.eventsLog)")
         #expect(outcome.has("→ SpeechSynthesizer.SpeechFinished"))
+        FaultMatrix.report("downchannel closed by the server", "reconnects with backoff, the turn after it answered",
+                           recovery: FaultMatrix.milliseconds(outcome.interval(from: "disconnected", to: "connected and synchronized")))
     }
 
     @Test func serviceUnavailableStormBacksOffThenRecovers() throws {
@@ -56,6 +58,8 @@ import Testing
         // Backoff 0.25 s then 1 s (±50 %) before the third attempt.
         #expect(Date().timeIntervalSince(started) > 0.5)
         #expect(outcome.has("→ SpeechSynthesizer.SpeechFinished"))
+        FaultMatrix.report("503 storm on the downchannel (2 in a row)", "backs off 0.25 s then 1 s (±50 %), connects, turn answered",
+                           recovery: "connected \(FaultMatrix.milliseconds(outcome.find("connected and synchronized")?.milliseconds)) after start")
     }
 }
 

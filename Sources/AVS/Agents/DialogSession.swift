@@ -138,6 +138,12 @@ public struct DialogSession: Sendable {
             awaitingResponse = true
         case (_, .captureStopped):
             actions = []
+        case (.listening, .recognizeFinished):
+            // The Recognize ended (refused, say with 429, or failed) while the microphone is
+            // still open: its audio has nowhere to go and no answer can come, so the turn ends
+            // here rather than waiting in thinking for ever.
+            awaitingResponse = false
+            actions = recognizer.handle(.cancel)
         case (_, .recognizeFinished):
             // The answer is complete; if it held no speech, the turn is over.
             awaitingResponse = false

@@ -6,25 +6,55 @@ struct AttachmentStreams {
         let stream: AsyncStream<[UInt8]>
         let continuation: AsyncStream<[UInt8]>.Continuation
         var taken = false
+        /// Its part has begun in a response (false: the player asked first).
+        var began = false
+        /// Bytes buffered while nobody has taken it.
+        var unclaimedBytes = 0
+        /// Dropped for exceeding `unclaimedByteLimit`: later bytes are ignored.
+        var discarded = false
+        /// Its stream is finished (the part ended, or was cut off).
+        var ended = false
     }
 
     /// Unclaimed attachments kept at most (oldest dropped): a reply has one or two.
     static let limit = 8
+    /// Bytes an attachment nobody has asked for may hold (a long Speak's MP3 is a few hundred
+    /// kilobytes): beyond this it is dropped, so a 50 MB part no directive names streams past
+    /// instead of staying in memory.
+    static let unclaimedByteLimit = 4 * 1024 * 1024
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
 
     mutating func began(_ contentID: String) {
         _ = entry(contentID)
+        entries[contentID]?.began = true
     }
 
-    mutating func data(_ contentID: String, _ bytes: [UInt8]) {
-        entry(contentID).continuation.yield(bytes)
+    /// Returns true when this call dropped the attachment for exceeding the unclaimed limit
+    /// (once per attachment; its later bytes are ignored).
+    @discardableResult
+    mutating func data(_ contentID: String, _ bytes: [UInt8]) -> Bool {
+        let found = entry(contentID)
+        guard let current = entries[contentID], !current.discarded else { return false }
+        if !current.taken {
+            let total = current.unclaimedBytes + bytes.count
+            guard total <= Self.unclaimedByteLimit else {
+                found.continuation.finish()
+                entries[contentID]?.discarded = true
+                return true
+            }
+            entries[contentID]?.unclaimedBytes = total
+        }
+        found.continuation.yield(bytes)
+        return false
     }
 
     mutating func ended(_ contentID: String) {
         entry(contentID).continuation.finish()
-        // A claimed attachment is complete in its stream now; an unclaimed one waits.
-        if entries[contentID]?.taken == true { forget(contentID) }
+        entries[contentID]?.ended = true
+        // A claimed attachment is complete in its stream now; an unclaimed one waits (unless
+        // it was dropped for its size: nobody will ever get it).
+        if entries[contentID]?.taken == true || entries[contentID]?.discarded == true { forget(contentID) }
     }
 
     /// The attachment's bytes, past and future, for the player (once). Bytes that arrive
@@ -33,6 +63,20 @@ struct AttachmentStreams {
         let found = entry(contentID)
         entries[contentID]?.taken = true
         return found.stream
+    }
+
+    /// The response that carried them has ended or failed (or the connection is gone): no
+    /// attachment still open will get another byte. Their streams end now, so the player plays
+    /// what came of a cut-off attachment, or fails on one that never began, instead of waiting
+    /// for ever. Returns the Content-IDs cut off, sorted.
+    mutating func endUnfinished() -> [String] {
+        let open = entries.filter { !$0.value.ended }.map(\.key).sorted()
+        for contentID in open {
+            entries[contentID]?.continuation.finish()
+            entries[contentID]?.ended = true
+            if entries[contentID]?.taken == true { forget(contentID) }
+        }
+        return open
     }
 
     private mutating func forget(_ contentID: String) {

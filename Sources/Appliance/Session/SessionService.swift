@@ -123,7 +123,9 @@ public actor SessionService {
         } onCancel: {
             inbox.finish()
         }
-        connection.stop()
+        // Waits for the curl thread: a rebuilt session must not leave one behind, and the
+        // process must not exit while one still runs (OpenSSL's exit-time cleanup).
+        connection.shutdown()
         forwarder.cancel()
         eventQueue.finish()
         sender.cancel()
@@ -163,6 +165,7 @@ public actor SessionService {
             let isConnected = state == .connected
             guard isConnected != connected else { return }
             connected = isConnected
+            if !isConnected { endUnfinishedAttachments() }
             observe(.connection(connected: isConnected))
             feed(.connectionChanged(connected: isConnected))
         case .directive(let directive):
@@ -177,7 +180,10 @@ public actor SessionService {
             attachments.began(contentID)
             feed(.attachmentBegan(contentID: contentID))
         case .attachmentData(let contentID, let bytes):
-            attachments.data(contentID, bytes)
+            if attachments.data(contentID, bytes) {
+                logger.warning("dropped an attachment nobody asked for that exceeds the limit",
+                               metadata: ["contentID": "\(contentID)", "limitBytes": "\(AttachmentStreams.unclaimedByteLimit)"])
+            }
         case .attachmentEnded(let contentID):
             attachments.ended(contentID)
             feed(.attachmentEnded(contentID: contentID))
@@ -188,9 +194,18 @@ public actor SessionService {
                 logger.warning("Recognize not answered", metadata: ["result": "\(result)"])
                 observe(.eventFailed("SpeechRecognizer.Recognize", "\(result)"))
             }
+            endUnfinishedAttachments()
             feed(.recognizeFinished)
         case .malformedResponse(let text):
             logger.warning("malformed response from AVS", metadata: ["problem": "\(text)"])
+        }
+    }
+
+    /// Attachments still arriving when their response ended or the connection went are cut
+    /// off: their streams end, so speech waiting on one ends too (see AttachmentStreams).
+    private func endUnfinishedAttachments() {
+        for contentID in attachments.endUnfinished() {
+            logger.warning("attachment cut off: its response ended before it did", metadata: ["contentID": "\(contentID)"])
         }
     }
 

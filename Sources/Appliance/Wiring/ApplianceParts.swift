@@ -12,6 +12,7 @@ public struct ApplianceParts: Sendable {
     public let settings: HarkSettings
     public let devices: DeviceSelection
     public let authorizer: LWAAuthorizer
+    public let lwa: LWAClient
     public let tokenStore: TokenStore
     /// The capture and playback threads' blocking ALSA calls.
     public let captureWatch = BlockingCallWatch(name: "capture")
@@ -49,7 +50,7 @@ public struct ApplianceParts: Sendable {
         }
         let tokenStore = TokenStore(directory: settings.state.directory)
         let authorizer = LWAAuthorizer(client: lwa, store: tokenStore, clock: clock, logger: Logger(label: "hark.lwa"))
-        return ApplianceParts(settings: settings, devices: devices, authorizer: authorizer, tokenStore: tokenStore, clock: clock)
+        return ApplianceParts(settings: settings, devices: devices, authorizer: authorizer, lwa: lwa, tokenStore: tokenStore, clock: clock)
     }
 
     /// A new AVS connection and a session over it and over new audio engines.
@@ -79,6 +80,12 @@ public struct ApplianceParts: Sendable {
             services: .init(connection: connection, capture: capture, playback: playback,
                             speakerStore: SpeakerStore(directory: settings.state.directory), clock: clock),
             contextMirror: mirror, logger: Logger(label: "hark.session"), observe: observe)
+    }
+
+    /// Ends Login with Amazon's requests and waits for its curl thread to exit, so none runs
+    /// when the process exits (the sessions' connections end with their sessions).
+    public func shutdown() {
+        lwa.shutdown()
     }
 
     /// Login with Amazon as configured (`auth.*`, and `avs.ca_file` for its TLS too).

@@ -121,6 +121,7 @@ struct RunCommand: AsyncParsableCommand {
         lights.cancel()
         await buttons.stop()
         deadline?.cancel()
+        parts.shutdown()
         notes.continuation.finish()
         let outcome = await watcher.value
         if let fatal {

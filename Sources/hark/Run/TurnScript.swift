@@ -19,7 +19,8 @@ actor TurnScript {
     private var spoke = false
     private var speechEventSent = false
     private var idle = false
-    private var scheduled = false
+    /// A scripted tap is waiting to fire.
+    private var tapPending = false
 
     init(tapAfter: Int?, holdFor: Int?, turns: Int?, bargeInAfter: Int?, session: SessionSlot) {
         self.tapAfter = tapAfter
@@ -32,8 +33,10 @@ actor TurnScript {
     func observe(_ note: SessionNote) -> Outcome {
         switch note {
         case .connection(true):
+            // Also after a reconnect: a tap that fired while offline was ignored, so a turn
+            // that never began is tried again (without this a scripted run waited for ever).
             idle = true
-            scheduleTurn()
+            if !inTurn { scheduleTurn() }
         case .state(let state):
             idle = state == .idle
             if state == .listening { inTurn = true }
@@ -49,6 +52,9 @@ actor TurnScript {
                     session.trigger(.tap)
                 }
             }
+        case .playbackFailed:
+            // Speech that failed (a cut-off attachment) sends no last event: it is over.
+            speechEventSent = true
         case .eventSent(let name), .eventFailed(let name, _):
             if name == "SpeechSynthesizer.SpeechFinished" || name == "SpeechSynthesizer.SpeechInterrupted" {
                 speechEventSent = true
@@ -68,11 +74,12 @@ actor TurnScript {
     }
 
     private func scheduleTurn() {
-        guard let tapAfter, !scheduled || completed > 0 else { return }
-        scheduled = true
+        guard let tapAfter, !tapPending else { return }
+        tapPending = true
         let (session, holdFor) = (self.session, self.holdFor)
         Task {
             try? await Task.sleep(for: .milliseconds(tapAfter))
+            self.tapFired()
             if let holdFor {
                 session.trigger(.press)
                 try? await Task.sleep(for: .milliseconds(holdFor))
@@ -81,5 +88,9 @@ actor TurnScript {
                 session.trigger(.tap)
             }
         }
+    }
+
+    private func tapFired() {
+        tapPending = false
     }
 }
