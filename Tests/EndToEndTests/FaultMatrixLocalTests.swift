@@ -32,7 +32,7 @@ extension FaultMatrixEndToEnd {
                 stop_capture_after_ms = 800
                 """, in: try Harness.temporaryDirectory("fm-pulse"))
             let device = try Device(simulator: simulator, paced: true)
-            let hark = try RunningHark(device, ["run", "--transcript", "--turns", "4", "--tap-after", "1000", "--timeout", "90"])
+            let hark = try BackgroundHark(device, ["run", "--transcript", "--turns", "4", "--tap-after", "1000", "--timeout", "90"])
             #expect(await hark.waitFor("first reply sample written"), "\(hark.transcript)")
             let daemon = try #require(pulseDaemonPID(serving: device.directory))
             kill(daemon, SIGKILL)

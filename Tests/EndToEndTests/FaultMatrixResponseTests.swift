@@ -64,7 +64,7 @@ extension FaultMatrixEndToEnd {
         /// Peak RSS (kB) of a two-turn `hark run`, and its outcome.
         private func peakOfTwoTurns(_ scenario: String, _ name: String) async throws -> (Int, Device.Outcome) {
             let simulator = try Simulator(scenario: scenario, in: try Harness.temporaryDirectory(name))
-            let hark = try RunningHark(try Device(simulator: simulator),
+            let hark = try BackgroundHark(try Device(simulator: simulator),
                                        ["run", "--transcript", "--turns", "2", "--tap-after", "300", "--timeout", "60"])
             var peak = 0
             while let memory = hark.memory {

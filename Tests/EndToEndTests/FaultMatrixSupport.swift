@@ -50,7 +50,7 @@ extension Device.Outcome {
 
 /// `hark run` started in the background, so a test can act while it runs (kill PulseAudio,
 /// sample memory) and then wait for it without blocking the cooperative pool.
-final class RunningHark: @unchecked Sendable {
+final class BackgroundHark: @unchecked Sendable {
     // @unchecked: `child` is only waited on from one dispatch thread, and the output files are
     // read-only from the test's side; nothing else is shared.
     let child: Child
