@@ -11,6 +11,8 @@ public struct ApplianceParts: Sendable {
     public let tokenStore: TokenStore
     public let connection: CurlAVSConnection
     public let session: SessionService
+    /// Alerts, notifications, focus and the event outbox.
+    public let agents: AlertAgents
 
     /// Why the parts could not be built.
     public enum BuildError: Error, CustomStringConvertible {
@@ -66,7 +68,15 @@ public struct ApplianceParts: Sendable {
                             playback: PlaybackEngine(device: devices.playback.pcm, logger: Logger(label: "hark.playback")),
                             speakerStore: SpeakerStore(directory: settings.state.directory), clock: clock),
             contextMirror: mirror, logger: Logger(label: "hark.session"), observe: observe)
-        return ApplianceParts(devices: devices, authorizer: authorizer, tokenStore: tokenStore, connection: connection, session: session)
+        let agents: AlertAgents
+        do {
+            agents = try AlertAgents.build(stateDirectory: settings.state.directory, playbackDevice: devices.playback.pcm,
+                                           caFile: settings.avs.caFile, connection: connection, session: session, clock: clock)
+        } catch {
+            throw .stateDirectory(error)
+        }
+        return ApplianceParts(devices: devices, authorizer: authorizer, tokenStore: tokenStore, connection: connection, session: session,
+                              agents: agents)
     }
 
     /// Login with Amazon as configured (`auth.*`, and `avs.ca_file` for its TLS too).

@@ -61,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
         printer.line("hark run: endpoint \(settings.avs.endpoint), microphone \(parts.devices.capture.pcm), speaker \(parts.devices.playback.pcm)")
         await parts.authorizer.start()
         let session = parts.session
-        let runTask = Task { await session.run() }
+        let runTask = Task { await parts.run() }
         let trap = SignalTrap { signal in
             logger.notice("\(SignalTrap.name(signal)): stopping")
             runTask.cancel()
