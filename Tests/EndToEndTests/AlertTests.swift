@@ -82,6 +82,46 @@ import Glibc
         #expect(events.filter { $0 == "AlertStarted wake-up" }.count == 2, "\(events)")
         #expect(!events.contains { $0.hasPrefix("AlertStopped") })
     }
+
+    @Test func repeatedSIGKILLWhileAlertEventsAreWrittenLosesNone() throws {
+        let directory = try Harness.temporaryDirectory("alerts-kills")
+        let pki = try TestPKI(in: directory)
+        // Five one-cycle timers due together: they sound one after another, each writing
+        // AlertStarted and AlertStopped to the outbox (and the store) every ~1.5 s.
+        let tokens = (1...5).map { "t\($0)" }
+        let scenario = tokens.enumerated().map { index, token in
+            "[[alert]]\nafter_ms = \(200 + index * 10)\ntoken = \"\(token)\"\nin_s = 2\nloop_count = 1\n"
+        }.joined()
+        let simulator = try RestartableSimulator(pki: pki, scenario: scenario, record: "sim", in: directory)
+        defer { simulator.stop() }
+        let device = try AlertDevice(directory: directory, port: simulator.port, caFile: pki.caFile)
+        var hark = try device.start(log: "hark0.err")
+        try waitFor("the first timer to start", seconds: 30) { simulator.recordedAlertEvents.contains("AlertStarted t1") }
+        // Unplug it three times while the timers run, at staggered moments.
+        for round in 1...3 {
+            Thread.sleep(forTimeInterval: 0.4 + 0.45 * Double(round))
+            kill(hark.pid, SIGKILL)
+            hark.wait()
+            hark = try device.start(log: "hark\(round).err")
+        }
+        defer { hark.terminate() }
+        try waitFor("every timer to end", seconds: 90) {
+            let events = simulator.recordedAlertEvents
+            return tokens.allSatisfy { events.contains("AlertStopped \($0)") } && device.outboxCount == 0
+                && ((try? device.storedAlertTokens()) ?? ["?"]).isEmpty
+        }
+        let events = simulator.recordedAlertEvents
+        for token in tokens {
+            #expect(events.filter { $0 == "SetAlertSucceeded \(token)" }.count == 1, "\(events)")
+            let started = events.firstIndex(of: "AlertStarted \(token)")
+            let stopped = events.lastIndex(of: "AlertStopped \(token)")
+            #expect(started != nil && stopped != nil && started! < stopped!, "\(token): \(events)")
+            // A timer cut off mid-sound rings again after the restart: at most one repeat per kill.
+            #expect(events.filter { $0 == "AlertStarted \(token)" }.count <= 4, "\(events)")
+        }
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("state/outbox").path)) ?? []
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
 }
 
 func waitFor(_ what: String, seconds: Double, _ condition: () throws -> Bool) throws {
