@@ -27,6 +27,9 @@ import Glibc
             type = "TIMER"
             in_s = 5
             loop_count = 2
+            [[notification]]
+            after_ms = 400
+            persist = true
             """
         var simulator = try RestartableSimulator(pki: pki, scenario: scenario, record: "sim1", in: directory)
         let device = try AlertDevice(directory: directory, port: simulator.port, caFile: pki.caFile)
@@ -48,6 +51,11 @@ import Glibc
         try waitFor("the outbox to drain", seconds: 60) { device.outboxCount == 0 }
         let delivered = simulator.recordedAlertEvents
         #expect(delivered == ["AlertStarted tea", "AlertStopped tea", "AlertStarted eggs", "AlertStopped eggs"], "\(device.log)")
+        // The notification indicator set before the outage was kept, and the new connection's
+        // SynchronizeState reports it and the alerts' state.
+        let context = simulator.synchronizeStateContext
+        #expect(context["Notifications.IndicatorState"]?["isEnabled"] as? Bool == true, "\(context)")
+        #expect(context["Alerts.AlertsState"]?["allAlerts"] as? [Any] != nil, "\(context)")
         simulator.stop()
     }
 
@@ -205,6 +213,23 @@ struct RestartableSimulator {
     }
 
     var alertEvents: [String] { recordedAlertEvents }
+
+    /// The payloads of the first recorded SynchronizeState's context, by `Namespace.Name`.
+    var synchronizeStateContext: [String: [String: Any]] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: recordDirectory.path)) ?? [])
+            .filter { $0.hasSuffix("-System.SynchronizeState.json") }.sorted()
+        guard let file = files.first, let data = try? Data(contentsOf: recordDirectory.appendingPathComponent(file)),
+              let record = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let context = (record["event"] as? [String: Any])?["context"] as? [[String: Any]]
+        else { return [:] }
+        var entries: [String: [String: Any]] = [:]
+        for entry in context {
+            guard let header = entry["header"] as? [String: Any], let namespace = header["namespace"] as? String,
+                  let name = header["name"] as? String else { continue }
+            entries["\(namespace).\(name)"] = entry["payload"] as? [String: Any]
+        }
+        return entries
+    }
 }
 
 /// A linked `hark run` device whose speaker is an ALSA `file` PCM over `null`.
