@@ -79,3 +79,27 @@ final class RecordingPlayback: AudioPlayback {
         #expect(focus.level(of: .alerts) == .none)
     }
 }
+
+@Suite struct NotificationsServiceTests {
+    @Test func theIndicatorLightsPersistsAndIsLitAgainAfterARestart() throws {
+        let directory = temporaryStateDirectory("notifications")
+        let bridge = SessionBridge()
+        let mirror = ContextMirror()
+        let lights = Recorded<String>()
+        let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let service = NotificationsService(store: IndicatorStore(directory: directory), context: mirror, chime: nil, outbox: nil, logger: quiet)
+        service.onIndicator { on, persistent in lights.append("\(on) \(persistent)") }
+        service.attach(to: bridge)
+        #expect(mirror.provided.first?.payload["isEnabled"] == false)
+        #expect(bridge.deliver(Directive(header: MessageHeader(namespace: "Notifications", name: "SetIndicator", messageId: "n"),
+                                         payload: ["persistVisualIndicator": true, "playAudioIndicator": false])))
+        #expect(lights.values == ["false false", "true true"])
+        #expect(mirror.provided.first?.payload == ["isEnabled": true, "isVisualIndicatorPersisted": true])
+
+        let restarted = Recorded<String>()
+        let again = NotificationsService(store: IndicatorStore(directory: directory), context: ContextMirror(), chime: nil, outbox: nil,
+                                         logger: quiet) { on, persistent in restarted.append("\(on) \(persistent)") }
+        #expect(again.isLit)
+        #expect(restarted.values == ["true true"])
+    }
+}

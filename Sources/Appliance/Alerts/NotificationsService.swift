@@ -15,7 +15,7 @@ public final class NotificationsService: Sendable {
     private let store: IndicatorStore
     private let context: ContextMirror
     private let chime: (any AudioPlayback)?
-    private let indicator: IndicatorHook
+    private let hooks: Mutex<[IndicatorHook]>
     private let outbox: OutboxSender?
     private let logger: Logger
 
@@ -32,7 +32,7 @@ public final class NotificationsService: Sendable {
         self.store = store
         self.context = context
         self.chime = chime
-        self.indicator = indicator
+        hooks = Mutex([indicator])
         self.outbox = outbox
         self.logger = logger
         context.provide(agent.context)
@@ -48,6 +48,14 @@ public final class NotificationsService: Sendable {
         }
     }
 
+    /// Another light for the indicator (the LED service registers here); it is told the
+    /// current state at once.
+    public func onIndicator(_ hook: @escaping IndicatorHook) {
+        hooks.withLock { $0.append(hook) }
+        let indicator = agent.withLock { $0.indicator }
+        hook(indicator.isEnabled, indicator.persistVisualIndicator)
+    }
+
     /// Whether the indicator is lit now.
     public var isLit: Bool { agent.withLock { $0.indicator.isEnabled } }
 
@@ -56,7 +64,7 @@ public final class NotificationsService: Sendable {
             switch action {
             case .showIndicator(let on, let persistent):
                 logger.info("notification indicator \(on ? "on" : "off")")
-                indicator(on, persistent)
+                for hook in hooks.withLock({ $0 }) { hook(on, persistent) }
             case .playChime:
                 // The cloud's chime asset is optional; the local one always works.
                 guard let chime else { continue }
