@@ -24,7 +24,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.0.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries: one module map and shim header each.
@@ -55,11 +54,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // TOML 1.0 documents, pure Swift without Foundation (configuration and scenarios).
+        .target(name: "TOML"),
+
         // The appliance: configuration, session wiring, services.
         .target(name: "Appliance", dependencies: [
             "Audio", "AVS", "AVSTransport", "MP3", "Curl",
+            "TOML",
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
         .executableTarget(name: "hark", dependencies: [
@@ -84,7 +86,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
-            .product(name: "TOMLKit", package: "TOMLKit"),
+            "TOML",
         ]),
         .executableTarget(name: "hark-sim", dependencies: [
             "HarkSimulator",
@@ -114,6 +116,7 @@ let package = Package(
         ]),
         // Whole turns: the hark and hark-sim executables on loopback, real ALSA file PCMs.
         .testTarget(name: "EndToEndTests"),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"], exclude: ["Corpus", "tomllib-compare.py"]),
         .testTarget(name: "HarkSimulatorTests", dependencies: ["HarkSimulator", "Opus", "Audio"]),
     ],
     swiftLanguageModes: [.v6]

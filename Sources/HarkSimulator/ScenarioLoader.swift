@@ -1,5 +1,5 @@
 import Foundation
-import TOMLKit
+import TOML
 
 /// Why a scenario file cannot be used; names the key.
 public struct ScenarioError: Error, Sendable, CustomStringConvertible {
@@ -31,13 +31,11 @@ public enum ScenarioLoader {
     public static func parse(_ text: String, source: String = "<scenario>") throws(ScenarioError) -> Scenario {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ScenarioError("\(source): line \(error.source.begin.line): \(error.description)")
+            table = try TOMLTable(parsing: text)
         } catch {
-            throw ScenarioError("\(source): \(error)")
+            throw ScenarioError("\(source): not valid TOML: \(error)")
         }
-        let reader = TableReader(table: table, path: "", source: source)
+        let reader = TableReader(table: table, path: "", line: 1, source: source)
         var scenario = Scenario()
         try reader.only(["server", "auth", "recognize", "push", "fault", "alert", "notification"])
         if let server = try reader.table("server") { scenario.server = try serverSettings(server) }
@@ -127,14 +125,17 @@ public enum ScenarioLoader {
     }
 }
 
-/// Typed, key-checked access to one TOML table; errors name `section.key`.
+/// Typed, key-checked access to one TOML table; errors name `file:line` and `section.key`.
 struct TableReader {
     let table: TOMLTable
     let path: String
+    /// The table's own line (its header), for errors about the table itself.
+    let line: Int
     let source: String
 
     func error(_ key: String, _ problem: String) -> ScenarioError {
-        ScenarioError("\(source): \(path.isEmpty ? "" : path + ".")\(key) \(problem)")
+        let line = table[key]?.position.line ?? line
+        return ScenarioError("\(source):\(line): \(path.isEmpty ? "" : path + ".")\(key) \(problem)")
     }
 
     func only(_ allowed: Set<String>) throws(ScenarioError) {
@@ -145,43 +146,43 @@ struct TableReader {
 
     func table(_ key: String) throws(ScenarioError) -> TableReader? {
         guard let value = table[key] else { return nil }
-        guard let sub = value.table else { throw error(key, "must be a table ([\(key)])") }
-        return TableReader(table: sub, path: key, source: source)
+        guard let sub = value.table else { throw error(key, "must be a table ([\(key)]), not \(value.typeName)") }
+        return TableReader(table: sub, path: key, line: value.position.line, source: source)
     }
 
     func tables(_ key: String) throws(ScenarioError) -> [TableReader] {
         guard let value = table[key] else { return [] }
-        guard let array = value.array else { throw error(key, "must be an array of tables ([[\(key)]])") }
+        guard let array = value.array else { throw error(key, "must be an array of tables ([[\(key)]]), not \(value.typeName)") }
         var readers: [TableReader] = []
         for (index, element) in array.enumerated() {
             guard let sub = element.table else { throw error(key, "must be an array of tables ([[\(key)]])") }
-            readers.append(TableReader(table: sub, path: "\(key)[\(index)]", source: source))
+            readers.append(TableReader(table: sub, path: "\(key)[\(index)]", line: element.position.line, source: source))
         }
         return readers
     }
 
     func string(_ key: String) throws(ScenarioError) -> String? {
         guard let value = table[key] else { return nil }
-        guard let text = value.string else { throw error(key, "must be a string") }
+        guard let text = value.string else { throw error(key, "must be a string, not \(value.typeName)") }
         return text
     }
 
     func int(_ key: String, min: Int? = nil) throws(ScenarioError) -> Int? {
         guard let value = table[key] else { return nil }
-        guard let number = value.int else { throw error(key, "must be an integer") }
+        guard let number = value.int else { throw error(key, "must be an integer, not \(value.typeName)") }
         if let min, number < min { throw error(key, "must be at least \(min)") }
         return number
     }
 
     func bool(_ key: String) throws(ScenarioError) -> Bool? {
         guard let value = table[key] else { return nil }
-        guard let flag = value.bool else { throw error(key, "must be true or false") }
+        guard let flag = value.bool else { throw error(key, "must be true or false, not \(value.typeName)") }
         return flag
     }
 
     func ints(_ key: String) throws(ScenarioError) -> [Int]? {
         guard let value = table[key] else { return nil }
-        guard let array = value.array else { throw error(key, "must be an array of integers") }
+        guard let array = value.array else { throw error(key, "must be an array of integers, not \(value.typeName)") }
         var result: [Int] = []
         for element in array {
             guard let number = element.int else { throw error(key, "must be an array of integers") }
@@ -192,7 +193,7 @@ struct TableReader {
 
     func strings(_ key: String) throws(ScenarioError) -> [String]? {
         guard let value = table[key] else { return nil }
-        guard let array = value.array else { throw error(key, "must be an array of strings") }
+        guard let array = value.array else { throw error(key, "must be an array of strings, not \(value.typeName)") }
         var result: [String] = []
         for element in array {
             guard let text = element.string else { throw error(key, "must be an array of strings") }

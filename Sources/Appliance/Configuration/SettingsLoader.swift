@@ -1,4 +1,4 @@
-import TOMLKit
+import TOML
 
 #if canImport(Glibc)
 import Glibc
@@ -13,49 +13,51 @@ public enum SettingsLoader {
 
     /// Loads the file at `path`, then the environment on top.
     public static func load(path: String, environment: [String: String]) throws(SettingsError) -> HarkSettings {
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try readFile(path)
+            bytes = try readFile(path)
         } catch {
             throw .unreadableFile(path: path, reason: error.reason)
         }
-        return try parse(text, path: path, environment: environment)
+        return try validate(path: path, environment: environment) { () throws(TOMLError) in try TOMLTable(parsing: bytes) }
     }
 
     /// Validates TOML text as if read from `path`, then the environment on top.
     public static func parse(_ text: String, path: String, environment: [String: String]) throws(SettingsError) -> HarkSettings {
+        try validate(path: path, environment: environment) { () throws(TOMLError) in try TOMLTable(parsing: text) }
+    }
+
+    /// Parses the document, then checks every key in it against `SettingKey.all`. Every value
+    /// knows its line from the parser, so each error names the file, the line and the key.
+    private static func validate(path: String, environment: [String: String],
+                                 document: () throws(TOMLError) -> TOMLTable) throws(SettingsError) -> HarkSettings {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw .syntax(path: path, line: error.source.begin.line, column: error.source.begin.column, message: error.description)
+            table = try document()
         } catch {
-            throw .syntax(path: path, line: 1, column: 1, message: "\(error)")
+            throw .syntax(path: path, line: error.line, column: error.column, message: error.message)
         }
-        let locator = KeyLocator(text: text)
         var settings = HarkSettings()
         var errors: [(line: Int, error: SettingsError)] = []
         func report(_ key: String, line: Int?, _ make: (SettingSource) -> SettingsError) {
             errors.append((line ?? Int.max, make(.file(path: path, line: line))))
         }
         var seen: Set<String> = []
-        for section in table.keys {
-            guard let value = table[section] else { continue }
+        for (section, value) in table.entries {
             let sectionKnown = SettingKey.all.contains { $0.section == section }
             guard sectionKnown else {
-                report(section, line: locator.line(section: section, key: nil)) { .unknownKey(key: section, source: $0) }
+                report(section, line: value.position.line) { .unknownKey(key: section, source: $0) }
                 continue
             }
             guard let inner = value.table else {
-                report(section, line: locator.line(section: nil, key: section)) {
-                    .wrongType(key: section, source: $0, expected: "a table ([\(section)])", found: rawSetting(value).typeName)
+                report(section, line: value.position.line) {
+                    .wrongType(key: section, source: $0, expected: "a table ([\(section)])", found: value.typeName)
                 }
                 continue
             }
-            for key in inner.keys {
-                guard let value = inner[key] else { continue }
+            for (key, value) in inner.entries {
                 let name = section + "." + key
-                let line = locator.line(section: section, key: key)
+                let line = value.position.line
                 guard let setting = SettingKey.named(name) else {
                     report(name, line: line) { .unknownKey(key: name, source: $0) }
                     continue
@@ -123,22 +125,20 @@ public enum SettingsLoader {
         }
     }
 
-    private static func rawSetting(_ value: any TOMLValueConvertible) -> RawSetting {
-        switch value.type {
-        case .string: .string(value.string ?? "")
-        case .int: .integer(value.int ?? 0)
-        case .bool: .boolean(value.bool ?? false)
-        case .double: .other(typeName: "a float")
-        case .array: .other(typeName: "an array")
-        case .table: .other(typeName: "a table")
-        case .date, .time, .dateTime: .other(typeName: "a date or time")
+    private static func rawSetting(_ value: TOMLValue) -> RawSetting {
+        switch value.kind {
+        case .string(let text): .string(text)
+        case .integer(let number):
+            if let fitting = Int(exactly: number) { .integer(fitting) } else { .other(typeName: "an integer too large for this board") }
+        case .boolean(let flag): .boolean(flag)
+        default: .other(typeName: value.typeName)
         }
     }
 
     private struct FileError: Error { var reason: String }
 
     /// The whole file through `open(2)`/`read(2)` (no Foundation in the firmware).
-    private static func readFile(_ path: String) throws(FileError) -> String {
+    private static func readFile(_ path: String) throws(FileError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileError(reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
@@ -154,6 +154,6 @@ public enum SettingsLoader {
             bytes += buffer[..<count]
             if bytes.count > 1 << 20 { throw FileError(reason: "larger than 1 MiB, not a configuration file") }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }
