@@ -10,7 +10,7 @@ import Glibc
 /// and delivered in order to a simulator started again on the same port, and nothing lost
 /// when hark is killed with SIGKILL.
 @Suite(.serialized) struct AlertTests {
-    @Test func alertSoundsOfflineAndItsEventsArriveInOrderAfterReconnect() throws {
+    @Test func alertSoundsOfflineAndItsEventsArriveInOrderAfterReconnect() async throws {
         let directory = try Harness.temporaryDirectory("alerts-offline")
         let pki = try TestPKI(in: directory)
         // Two short timers (two tone cycles each, ~3 s), due 4 and 5 s after they are set.
@@ -31,24 +31,24 @@ import Glibc
             after_ms = 400
             persist = true
             """
-        var simulator = try RestartableSimulator(pki: pki, scenario: scenario, record: "sim1", in: directory)
+        var simulator = try await RestartableSimulator(pki: pki, scenario: scenario, record: "sim1", in: directory)
         let device = try AlertDevice(directory: directory, port: simulator.port, caFile: pki.caFile)
         let hark = try device.start()
         defer { hark.terminate() }
-        try waitFor("both SetAlertSucceeded", seconds: 30) { simulator.alertEvents.count >= 2 }
+        try await waitFor("both SetAlertSucceeded", seconds: 30) { simulator.alertEvents.count >= 2 }
         #expect(simulator.alertEvents == ["SetAlertSucceeded tea", "SetAlertSucceeded eggs"])
         #expect(try device.storedAlertTokens() == ["tea", "eggs"])
 
         // The cloud goes away before the timers are due.
-        simulator.stop()
-        try waitFor("the first timer to sound", seconds: 30) { device.log.contains("alert sounding") }
-        try waitFor("both timers to play out offline", seconds: 30) { device.outboxCount >= 4 }
+        await end(simulator.pid)
+        try await waitFor("the first timer to sound", seconds: 30) { device.log.contains("alert sounding") }
+        try await waitFor("both timers to play out offline", seconds: 30) { device.outboxCount >= 4 }
         #expect(device.speakerBytes > 44 + 16_000, "the tone reached the speaker file")
         #expect(try device.storedAlertTokens() == [])
 
         // AVS comes back on the same address: the stored events arrive, oldest first.
-        simulator = try RestartableSimulator(pki: pki, scenario: "", record: "sim2", port: simulator.port, in: directory)
-        try waitFor("the outbox to drain", seconds: 60) { device.outboxCount == 0 }
+        simulator = try await RestartableSimulator(pki: pki, scenario: "", record: "sim2", port: simulator.port, in: directory)
+        try await waitFor("the outbox to drain", seconds: 60) { device.outboxCount == 0 }
         let delivered = simulator.recordedAlertEvents
         #expect(delivered == ["AlertStarted tea", "AlertStopped tea", "AlertStarted eggs", "AlertStopped eggs"], "\(device.log)")
         // The notification indicator set before the outage was kept, and the new connection's
@@ -56,10 +56,11 @@ import Glibc
         let context = simulator.synchronizeStateContext
         #expect(context["Notifications.IndicatorState"]?["isEnabled"] as? Bool == true, "\(context)")
         #expect(context["Alerts.AlertsState"]?["allAlerts"] as? [Any] != nil, "\(context)")
-        simulator.stop()
+        await end(hark.pid)
+        await end(simulator.pid)
     }
 
-    @Test func killedDuringAnAlertItSoundsAgainAfterTheRestartAndNoEventIsLost() throws {
+    @Test func killedDuringAnAlertItSoundsAgainAfterTheRestartAndNoEventIsLost() async throws {
         let directory = try Harness.temporaryDirectory("alerts-kill")
         let pki = try TestPKI(in: directory)
         let scenario = """
@@ -69,29 +70,30 @@ import Glibc
             type = "ALARM"
             in_s = 2
             """
-        let simulator = try RestartableSimulator(pki: pki, scenario: scenario, record: "sim", in: directory)
+        let simulator = try await RestartableSimulator(pki: pki, scenario: scenario, record: "sim", in: directory)
         defer { simulator.stop() }
         let device = try AlertDevice(directory: directory, port: simulator.port, caFile: pki.caFile)
         let first = try device.start()
-        try waitFor("the alarm to start", seconds: 30) { simulator.recordedAlertEvents.contains("AlertStarted wake-up") }
+        try await waitFor("the alarm to start", seconds: 30) { simulator.recordedAlertEvents.contains("AlertStarted wake-up") }
         // Power cut while the alarm rings.
-        kill(first.pid, SIGKILL)
-        first.wait()
+        await end(first.pid, signal: SIGKILL)
         #expect(try device.storedAlertTokens() == ["wake-up"], "an alarm still ringing stays stored")
 
         let second = try device.start(log: "hark2.err")
         defer { second.terminate() }
-        try waitFor("the alarm to ring again", seconds: 30) {
+        try await waitFor("the alarm to ring again", seconds: 30) {
             simulator.recordedAlertEvents.filter { $0 == "AlertStarted wake-up" }.count >= 2
         }
-        try waitFor("the outbox to drain", seconds: 30) { device.outboxCount == 0 }
+        try await waitFor("the outbox to drain", seconds: 30) { device.outboxCount == 0 }
         let events = simulator.recordedAlertEvents
         #expect(events.first == "SetAlertSucceeded wake-up")
         #expect(events.filter { $0 == "AlertStarted wake-up" }.count == 2, "\(events)")
         #expect(!events.contains { $0.hasPrefix("AlertStopped") })
+        await end(second.pid)
+        await end(simulator.pid)
     }
 
-    @Test func repeatedSIGKILLWhileAlertEventsAreWrittenLosesNone() throws {
+    @Test func repeatedSIGKILLWhileAlertEventsAreWrittenLosesNone() async throws {
         let directory = try Harness.temporaryDirectory("alerts-kills")
         let pki = try TestPKI(in: directory)
         // Five one-cycle timers due together: they sound one after another, each writing
@@ -100,20 +102,19 @@ import Glibc
         let scenario = tokens.enumerated().map { index, token in
             "[[alert]]\nafter_ms = \(200 + index * 10)\ntoken = \"\(token)\"\nin_s = 2\nloop_count = 1\n"
         }.joined()
-        let simulator = try RestartableSimulator(pki: pki, scenario: scenario, record: "sim", in: directory)
+        let simulator = try await RestartableSimulator(pki: pki, scenario: scenario, record: "sim", in: directory)
         defer { simulator.stop() }
         let device = try AlertDevice(directory: directory, port: simulator.port, caFile: pki.caFile)
         var hark = try device.start(log: "hark0.err")
-        try waitFor("the first timer to start", seconds: 30) { simulator.recordedAlertEvents.contains("AlertStarted t1") }
+        try await waitFor("the first timer to start", seconds: 30) { simulator.recordedAlertEvents.contains("AlertStarted t1") }
         // Unplug it three times while the timers run, at staggered moments.
         for round in 1...3 {
-            Thread.sleep(forTimeInterval: 0.4 + 0.45 * Double(round))
-            kill(hark.pid, SIGKILL)
-            hark.wait()
+            try await Task.sleep(for: .milliseconds(400 + 450 * round))
+            await end(hark.pid, signal: SIGKILL)
             hark = try device.start(log: "hark\(round).err")
         }
         defer { hark.terminate() }
-        try waitFor("every timer to end", seconds: 90) {
+        try await waitFor("every timer to end", seconds: 90) {
             let events = simulator.recordedAlertEvents
             return tokens.allSatisfy { events.contains("AlertStopped \($0)") } && device.outboxCount == 0
                 && ((try? device.storedAlertTokens()) ?? ["?"]).isEmpty
@@ -129,14 +130,32 @@ import Glibc
         }
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("state/outbox").path)) ?? []
         #expect(leftovers.isEmpty, "\(leftovers)")
+        await end(hark.pid)
+        await end(simulator.pid)
     }
 }
 
-func waitFor(_ what: String, seconds: Double, _ condition: () throws -> Bool) throws {
+/// Sends `signal` and reaps the process, polling with `Task.sleep` rather than blocking a
+/// thread of the cooperative pool in `waitpid` (other suites run on it meanwhile). A later
+/// `Child.terminate()` of the same process is then a no-op.
+func end(_ pid: pid_t, signal: Int32 = SIGTERM) async {
+    kill(pid, signal)
+    var raw: Int32 = 0
+    for _ in 0..<300 {
+        if waitpid(pid, &raw, WNOHANG) != 0 { return }
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+    kill(pid, SIGKILL)
+    for _ in 0..<50 where waitpid(pid, &raw, WNOHANG) == 0 { try? await Task.sleep(for: .milliseconds(100)) }
+}
+
+/// Polls with `Task.sleep`, never blocking a thread of the cooperative pool (other suites
+/// run on it meanwhile).
+func waitFor(_ what: String, seconds: Double, _ condition: () throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return }
-        Thread.sleep(forTimeInterval: 0.1)
+        try await Task.sleep(for: .milliseconds(100))
     }
     throw HarnessError("timed out after \(Int(seconds)) s waiting for \(what)")
 }
@@ -174,7 +193,7 @@ struct RestartableSimulator {
     let recordDirectory: URL
     private let process: Child
 
-    init(pki: TestPKI, scenario: String, record: String, port: Int = 0, in directory: URL) throws {
+    init(pki: TestPKI, scenario: String, record: String, port: Int = 0, in directory: URL) async throws {
         let scenarioFile = directory.appendingPathComponent("\(record).toml")
         try scenario.write(to: scenarioFile, atomically: true, encoding: .utf8)
         let portFile = directory.appendingPathComponent("\(record).port")
@@ -184,7 +203,7 @@ struct RestartableSimulator {
                              "--port-file", portFile.path, "--cert", pki.certFile, "--key", pki.keyFile, "--ca", pki.caFile],
                             stderr: directory.appendingPathComponent("\(record).err").path)
         var bound: Int?
-        try? waitFor("hark-sim's port", seconds: 10) {
+        try? await waitFor("hark-sim's port", seconds: 10) {
             bound = (try? String(contentsOf: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             return bound != nil
         }
@@ -196,6 +215,8 @@ struct RestartableSimulator {
     }
 
     func stop() { process.terminate() }
+
+    var pid: pid_t { process.pid }
 
     /// `Name token` of the Alerts events the simulator accepted (its recording), in order.
     var recordedAlertEvents: [String] {
