@@ -77,7 +77,7 @@ let package = Package(
 
         // The appliance: configuration, session wiring, services.
         .target(name: "Appliance", dependencies: [
-            "Audio", "AVS", "AVSTransport", "MP3", "GPIO", "ALSA", "DedicatedThread",
+            "Audio", "AVS", "AVSTransport", "MP3", "GPIO", "ALSA", "DedicatedThread", "Curl",
             "TOML",
             .product(name: "Logging", package: "swift-log"),
         ]),

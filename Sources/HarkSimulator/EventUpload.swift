@@ -101,6 +101,7 @@ final class EventUpload {
         {
             notes.append("token '\(token)' names no Speak the simulator sent")
         }
+        if event.namespace == "Alerts" { notes += sim.alerts.check(name: event.name, payload: event.payload) }
         if event.isRecognize {
             recognizeIndex = sim.nextRecognizeIndex()
             let initiator = event.payload["initiator"]

@@ -6,6 +6,8 @@ import Synchronization
 public final class SimulatorState: Sendable {
     public let scenario: Scenario
     public let recorder: Recorder
+    /// Alert pushes made and Alerts events received.
+    public let alerts = AlertTracker()
     private let inner: Mutex<Inner>
 
     struct Inner {
@@ -172,6 +174,7 @@ public final class SimulatorState: Sendable {
                 "code_pair_links": .number(Double(state.lwa.linkCount)),
                 "events": .array(state.eventNames.map { .string($0) }),
                 "notes": .array(state.notes.map { .string($0) }),
+                "alert_events": .array(alerts.events.map { .string($0) }),
             ]
         }
     }

@@ -53,9 +53,24 @@ public struct ApplianceParts: Sendable {
         return ApplianceParts(settings: settings, devices: devices, authorizer: authorizer, lwa: lwa, tokenStore: tokenStore, clock: clock)
     }
 
-    /// A new AVS connection and a session over it and over new audio engines.
+    /// A new AVS connection, a session over it and over new audio engines, and the agents beside
+    /// the dialog (alerts with their outbox, notifications, focus). Alerts and the outbox live in
+    /// the state directory, so a rebuilt session picks up every alert and undelivered event.
     /// - Parameter observe: called (on the session's actor) for every `SessionNote`.
-    public func makeSession(observe: @escaping @Sendable (SessionNote) -> Void) throws(BuildError) -> SessionService {
+    public func makeSession(observe: @escaping @Sendable (SessionNote) -> Void) throws(BuildError) -> RunnableSession {
+        let (session, connection) = try makeDialogSession(observe: observe)
+        let agents: AlertAgents
+        do {
+            agents = try AlertAgents.build(stateDirectory: settings.state.directory, playbackDevice: devices.playback.pcm,
+                                           caFile: settings.avs.caFile, connection: connection, session: session, clock: clock)
+        } catch {
+            throw .stateDirectory(error)
+        }
+        return RunnableSession(session: session, companions: [{ await agents.run() }])
+    }
+
+    private func makeDialogSession(observe: @escaping @Sendable (SessionNote) -> Void) throws(BuildError)
+        -> (SessionService, CurlAVSConnection) {
         let mirror = ContextMirror()
         let connection: CurlAVSConnection
         do {
@@ -75,11 +90,12 @@ public struct ApplianceParts: Sendable {
                                     driver: PCMDriver.system.watched(by: captureWatch))
         let playback = PlaybackEngine(device: devices.playback.pcm, logger: Logger(label: "hark.playback"),
                                       driver: PCMDriver.system.watched(by: playbackWatch))
-        return SessionService(
+        let session = SessionService(
             settings: dialog, micFormat: micFormat,
             services: .init(connection: connection, capture: capture, playback: playback,
                             speakerStore: SpeakerStore(directory: settings.state.directory), clock: clock),
             contextMirror: mirror, logger: Logger(label: "hark.session"), observe: observe)
+        return (session, connection)
     }
 
     /// Ends Login with Amazon's requests and waits for its curl thread to exit, so none runs

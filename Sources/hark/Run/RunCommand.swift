@@ -155,14 +155,16 @@ struct RunCommand: AsyncParsableCommand {
             ControlService(server: control),
             LinkService(authorizer: parts.authorizer, tokenStore: parts.tokenStore, hub: hub, logger: Logger(label: "hark.link")),
             SessionRunner(slot: slot, hub: hub, rebuildAfter: .seconds(settings.session.rebuildAfterSeconds),
-                          network: .system(endpoint: settings.avs.endpoint), logger: Logger(label: "hark.runtime")) {
-                let session = try parts.makeSession { note in
+                          network: .system(endpoint: settings.avs.endpoint), logger: Logger(label: "hark.runtime"),
+                          makeRunnable: {
+                let runnable = try parts.makeSession { note in
                     hub.publish(note)
                     notes.yield(note)
                 }
+                let session = runnable.session
                 Task { let speaker = await session.speakerSettings; hub.setSpeaker(volume: speaker.volume, muted: speaker.muted) }
-                return session
-            },
+                return runnable
+            }),
         ]
     }
 }

@@ -7,7 +7,7 @@ public struct SessionRunner: ApplianceService {
     public let name = "session"
     let slot: SessionSlot
     let hub: StatusHub
-    let makeSession: @Sendable () throws -> SessionService
+    let makeSession: @Sendable () throws -> RunnableSession
     let rebuildAfter: Duration
     let network: NetworkProbe
     let clock: any Clock<Duration>
@@ -16,9 +16,17 @@ public struct SessionRunner: ApplianceService {
     public init(slot: SessionSlot, hub: StatusHub, rebuildAfter: Duration, network: NetworkProbe,
                 clock: any Clock<Duration> = ContinuousClock(), logger: Logger,
                 makeSession: @escaping @Sendable () throws -> SessionService) {
+        self.init(slot: slot, hub: hub, rebuildAfter: rebuildAfter, network: network, clock: clock, logger: logger,
+                  makeRunnable: { RunnableSession(session: try makeSession()) })
+    }
+
+    /// A session with companions that are built, run and rebuilt with it.
+    public init(slot: SessionSlot, hub: StatusHub, rebuildAfter: Duration, network: NetworkProbe,
+                clock: any Clock<Duration> = ContinuousClock(), logger: Logger,
+                makeRunnable: @escaping @Sendable () throws -> RunnableSession) {
         self.slot = slot
         self.hub = hub
-        self.makeSession = makeSession
+        self.makeSession = makeRunnable
         self.rebuildAfter = rebuildAfter
         self.network = network
         self.clock = clock
@@ -90,9 +98,9 @@ public struct SessionRunner: ApplianceService {
     }
 
     private func start() throws -> (session: SessionService, task: Task<Void, Never>) {
-        let session = try makeSession()
-        slot.replace(with: session)
-        return (session, Task { await session.run() })
+        let runnable = try makeSession()
+        slot.replace(with: runnable.session)
+        return (runnable.session, Task { await runnable.run() })
     }
 
     /// Cancels the session's loop, which stops its connection, microphone and speaker.
