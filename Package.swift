@@ -57,7 +57,7 @@ let package = Package(
 
         // The appliance: configuration, session wiring, services.
         .target(name: "Appliance", dependencies: [
-            "Audio", "AVS", "AVSTransport", "MP3",
+            "Audio", "AVS", "AVSTransport", "MP3", "Curl",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
