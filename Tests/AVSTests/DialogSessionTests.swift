@@ -137,7 +137,7 @@ struct DialogSessionTests {
     @Test("unknown and malformed directives are answered with ExceptionEncountered and the session carries on")
     func badDirectives() throws {
         var (session, clock) = connectedSession()
-        let unknown = directive("Alerts", "SetAlert", ["token": "a"])
+        let unknown = directive("Bluetooth", "ScanDevices", ["token": "a"])
         let first = session.handle(.directive(unknown))
         #expect(first.eventNames == ["System.ExceptionEncountered"])
         #expect(first.events[0].context == [])

@@ -28,6 +28,10 @@ public enum AVSAction: Sendable, Hashable {
     case changeEndpoint(String)
     /// A directive was discarded because it belongs to an older dialog (for logs).
     case directiveDropped(MessageHeader)
+    /// A directive for an agent that lives outside the dialog (Alerts, AudioPlayer,
+    /// PlaybackController, Notifications), released by the sequencer in dialog order: an
+    /// AudioPlayer.Play after a Speak of the same dialog comes out only once the Speak ended.
+    case forward(Directive)
 }
 
 /// The timers the session uses. Only their owner's clock knows what time it is.

@@ -63,9 +63,17 @@ public struct DialogSession: Sendable {
         self.ids = ids
     }
 
+    /// Context entries of agents outside the dialog (AlertsState, PlaybackState,
+    /// IndicatorState), set by the owner before each input; every context the session builds
+    /// (Recognize, SynchronizeState) carries them after its own.
+    public var externalContext: [ContextEntry] = []
+
     /// The full context: every capability's state.
     public var context: [ContextEntry] {
-        [recognizer.context, synthesizer.context, speaker.context]
+        let own = [recognizer.context, synthesizer.context, speaker.context]
+        return own + externalContext.filter { entry in
+            !own.contains { $0.namespace == entry.namespace && $0.name == entry.name }
+        }
     }
 
     /// `System.SynchronizeState` with the full context, for the transport to send when the
@@ -221,6 +229,9 @@ public struct DialogSession: Sendable {
             return speaker.handle(.directive(directive))
         case "System":
             return system.handle(.directive(directive))
+        case let namespace where Self.forwardedNamespaces.contains(namespace):
+            // Another agent's directive, now that its turn in the dialog has come.
+            return [.forward(directive)]
         case "Alexa.ApiGateway" where directive.header.name == "SetGateway":
             guard let gateway = directive.payload["gateway"]?.stringValue, !gateway.isEmpty else {
                 return [.reject(directive, .unexpectedInformationReceived, "SetGateway needs a gateway", ids: &ids)]
@@ -230,6 +241,9 @@ public struct DialogSession: Sendable {
             return [.reject(directive, .unsupportedOperation, "unsupported directive \(directive.header.qualifiedName)", ids: &ids)]
         }
     }
+
+    /// Namespaces whose agents run outside the dialog; their directives come out as `.forward`.
+    public static let forwardedNamespaces: Set<String> = ["Alerts", "AudioPlayer", "PlaybackController", "Notifications"]
 
     /// A player report; when a Speak ends, its dialog's queued directives may run.
     private mutating func player(_ input: SpeechSynthesizer.Input) -> [AVSAction] {

@@ -40,12 +40,15 @@ public actor SessionService {
     private var session: DialogSession
     private let services: Services
     private let micFormat: MicrophoneFormat
-    private let logger: Logger
+    let logger: Logger
     private let observe: @Sendable (SessionNote) -> Void
     private let inbox: AsyncStream<Message>.Continuation
     private let messages: AsyncStream<Message>
     /// The transport reads the context from here when it synchronizes.
     public nonisolated let contextMirror: ContextMirror
+    /// Agents outside the dialog get their directives, the connection, triggers and the
+    /// dialog state from here.
+    public nonisolated let bridge = SessionBridge()
 
     private var attachments = AttachmentStreams()
     private var runCounter = 0
@@ -54,7 +57,7 @@ public actor SessionService {
     private var speech: (run: Int, stop: StopFlag, task: Task<Void, Never>)?
     private var timers: [TimerID: (generation: Int, task: Task<Void, Never>)] = [:]
     private var connected = false
-    private let eventQueue: AsyncStream<Event>.Continuation
+    let eventQueue: AsyncStream<Event>.Continuation
     private let events: AsyncStream<Event>
 
     /// - Parameters:
@@ -139,6 +142,7 @@ public actor SessionService {
     private func handle(_ message: Message) {
         switch message {
         case .trigger(let trigger):
+            bridge.triggered(trigger)
             switch trigger {
             case .tap: feed(.tap)
             case .press: feed(.press)
@@ -164,6 +168,7 @@ public actor SessionService {
             guard isConnected != connected else { return }
             connected = isConnected
             observe(.connection(connected: isConnected))
+            bridge.connectionChanged(isConnected)
             feed(.connectionChanged(connected: isConnected))
         case .directive(let directive):
             logger.info("directive \(directive.header.qualifiedName)", metadata: ["messageId": "\(directive.header.messageId)"])
@@ -226,6 +231,7 @@ public actor SessionService {
 
     /// One input into the dialog, and its actions carried out in order.
     private func feed(_ input: DialogSession.Input) {
+        session.externalContext = contextMirror.provided
         let actions = session.handle(input)
         contextMirror.update(session.context)
         for action in actions { perform(action) }
@@ -298,6 +304,7 @@ public actor SessionService {
         case .stateChanged(let state):
             logger.info("dialog \(state.rawValue)")
             observe(.state(state))
+            bridge.dialogStateChanged(state)
         case .systemException(let code, let description):
             logger.error("AVS reported an exception", metadata: ["code": "\(code)", "description": "\(description)"])
             observe(.systemException("\(code): \(description)"))
@@ -306,6 +313,8 @@ public actor SessionService {
             logger.notice("AVS moved this device", metadata: ["endpoint": "\(endpoint)"])
         case .directiveDropped(let header):
             logger.debug("directive of an older dialog dropped", metadata: ["directive": "\(header.qualifiedName)"])
+        case .forward(let directive):
+            forward(directive)
         }
     }
 }
