@@ -62,6 +62,9 @@ public actor PlayerService {
     private let clock: any Clock<Duration>
     private let logger: Logger
     private let observe: @Sendable (Note) -> Void
+    /// Called with the new PlaybackState after every change, and whether a stream is active
+    /// (the content channel is wanted).
+    private let provide: @Sendable (ContextEntry, Bool) -> Void
     private let inbox: AsyncStream<Message>.Continuation
     private let messages: AsyncStream<Message>
     private let contextEntry: Mutex<ContextEntry>
@@ -70,6 +73,7 @@ public actor PlayerService {
     private var timers: [AudioPlayer.AudioPlayerTimer: (generation: Int, task: Task<Void, Never>)] = [:]
     private var focus = ContentFocus.foreground
     private var speaker = (volume: 50, muted: false)
+    private var contentActive = false
 
     /// - Parameters:
     ///   - playback: the content engine (not the one speech plays on).
@@ -80,7 +84,8 @@ public actor PlayerService {
                 attachments: @escaping @Sendable (String) async -> AsyncStream<[UInt8]>,
                 send: @escaping @Sendable (Event) -> Void, fullContext: @escaping @Sendable () -> [ContextEntry],
                 clock: any Clock<Duration> = ContinuousClock(), logger: Logger,
-                observe: @escaping @Sendable (Note) -> Void = { _ in }) {
+                observe: @escaping @Sendable (Note) -> Void = { _ in },
+                provide: @escaping @Sendable (ContextEntry, Bool) -> Void = { _, _ in }) {
         self.configuration = configuration
         self.playback = playback
         do {
@@ -95,6 +100,7 @@ public actor PlayerService {
         self.clock = clock
         self.logger = logger
         self.observe = observe
+        self.provide = provide
         (messages, inbox) = AsyncStream.makeStream(of: Message.self)
         contextEntry = Mutex(AudioPlayer().context)
     }
@@ -191,7 +197,16 @@ public actor PlayerService {
 
     private func feed(_ input: AudioPlayer.Input) {
         let actions = agent.handle(input)
-        contextEntry.withLock { $0 = agent.context }
+        let context = agent.context
+        let changed = contextEntry.withLock { entry in
+            defer { entry = context }
+            return entry != context
+        }
+        let active = agent.current != nil
+        if changed || active != contentActive {
+            contentActive = active
+            provide(context, active)
+        }
         for action in actions { perform(action) }
     }
 

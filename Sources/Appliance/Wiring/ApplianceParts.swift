@@ -2,6 +2,7 @@ import AVS
 import AVSTransport
 import Audio
 import Logging
+import Synchronization
 
 /// The services `hark run` is made of, built from the settings: device choice, engines, Login
 /// with Amazon, the AVS connection and the session on top.
@@ -11,6 +12,10 @@ public struct ApplianceParts: Sendable {
     public let tokenStore: TokenStore
     public let connection: CurlAVSConnection
     public let session: SessionService
+    /// Music and other AudioPlayer streams; run it beside the session.
+    public let player: PlayerService
+    /// Who owns the speaker: dialog > alerts > content.
+    public let focus: FocusArbiter
 
     /// Why the parts could not be built.
     public enum BuildError: Error, CustomStringConvertible {
@@ -54,6 +59,12 @@ public struct ApplianceParts: Sendable {
         } catch {
             throw .transport("\(error)")
         }
+        // Content follows the speaker volume AVS sets; the player exists once the session does.
+        let playerSlot = PlayerSlot()
+        let observeSession: @Sendable (SessionNote) -> Void = { note in
+            if case .volume(let volume, let muted) = note { playerSlot.player.withLock { $0 }?.setSpeaker(volume: volume, muted: muted) }
+            observe(note)
+        }
         let micFormat: MicrophoneFormat = settings.audio.micFormat == .opus ? .opus : .l16
         let dialog = DialogSession.Settings(
             recognizer: .init(format: micFormat == .opus ? .opus : .l16,
@@ -65,8 +76,20 @@ public struct ApplianceParts: Sendable {
                             capture: CaptureEngine(device: devices.capture.pcm, logger: Logger(label: "hark.capture")),
                             playback: PlaybackEngine(device: devices.playback.pcm, logger: Logger(label: "hark.playback")),
                             speakerStore: SpeakerStore(directory: settings.state.directory), clock: clock),
-            contextMirror: mirror, logger: Logger(label: "hark.session"), observe: observe)
-        return ApplianceParts(devices: devices, authorizer: authorizer, tokenStore: tokenStore, connection: connection, session: session)
+            contextMirror: mirror, logger: Logger(label: "hark.session"), observe: observeSession)
+        let focus = FocusArbiter()
+        focus.follow(session.bridge)
+        let speakerStore = SpeakerStore(directory: settings.state.directory)
+        let speaker = ((try? speakerStore.load()) ?? nil) ?? SpeakerSettings(volume: settings.audio.initialVolume, muted: false)
+        let player = PlayerService.attach(
+            to: session, focus: focus,
+            configuration: .init(caFile: settings.avs.caFile, stallTimeout: .seconds(settings.player.stallTimeoutSeconds),
+                                 duckPercent: settings.player.duckPercent),
+            playback: PlaybackEngine(device: settings.player.device ?? devices.playback.pcm, logger: Logger(label: "hark.player.pcm")),
+            speaker: speaker, logger: Logger(label: "hark.player"))
+        playerSlot.player.withLock { $0 = player }
+        return ApplianceParts(devices: devices, authorizer: authorizer, tokenStore: tokenStore, connection: connection, session: session,
+                              player: player, focus: focus)
     }
 
     /// Login with Amazon as configured (`auth.*`, and `avs.ca_file` for its TLS too).
@@ -75,4 +98,9 @@ public struct ApplianceParts: Sendable {
                          clientSecret: settings.auth.clientSecret, productID: settings.auth.productID,
                          deviceSerialNumber: settings.auth.deviceSerial, caFile: settings.avs.caFile)
     }
+}
+
+/// The player, set once it is built, for the session's volume notes.
+private final class PlayerSlot: Sendable {
+    let player = Mutex<PlayerService?>(nil)
 }

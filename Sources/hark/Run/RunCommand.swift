@@ -61,7 +61,13 @@ struct RunCommand: AsyncParsableCommand {
         printer.line("hark run: endpoint \(settings.avs.endpoint), microphone \(parts.devices.capture.pcm), speaker \(parts.devices.playback.pcm)")
         await parts.authorizer.start()
         let session = parts.session
-        let runTask = Task { await session.run() }
+        let player = parts.player
+        let runTask = Task {
+            let playerTask = Task { await player.run() }
+            await session.run()
+            playerTask.cancel()
+            await playerTask.value
+        }
         let trap = SignalTrap { signal in
             logger.notice("\(SignalTrap.name(signal)): stopping")
             runTask.cancel()
