@@ -109,7 +109,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ApplianceTests", dependencies: [
-            "Appliance", "AVS", "AVSTransport", "Audio",
+            "Appliance", "AVS", "AVSTransport", "Audio", "Curl",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Whole turns: the hark and hark-sim executables on loopback, real ALSA file PCMs.

@@ -72,6 +72,8 @@ final class FlowWatch: Sendable {
         var stutterSince: ContinuousClock.Instant?
         var downloaded = false
         var started = false
+        /// The feeder waits for the next bytes of the stream (not for the speaker).
+        var awaitingBytes = false
         /// The stream's sample rate once known.
         var rate = 0
     }

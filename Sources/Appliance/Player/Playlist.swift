@@ -27,7 +27,7 @@ enum Playlist {
 
     /// The first http(s) entry of the playlist, or nil when it names none.
     static func firstStream(in text: String, kind: Kind) -> String? {
-        for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for rawLine in text.split(whereSeparator: \.isNewline) {
             let line = rawLine.trimmingCharacters(in: " \t\u{FEFF}")
             let candidate: Substring
             switch kind {

@@ -69,7 +69,10 @@ enum StreamPlaying {
                 try? await Task.sleep(for: watchInterval)
                 ticks += 1
                 let stutterStarted = watch.state.withLock { state -> Bool in
-                    guard state.started, !state.downloaded, state.stutterSince == nil, !control.isPaused else { return false }
+                    // Only the network can starve the speaker: a writer waiting for ring space is
+                    // waiting for the device, not stuttering.
+                    guard state.started, state.awaitingBytes, !state.downloaded, state.stutterSince == nil, !control.isPaused
+                    else { return false }
                     guard ContinuousClock.now - state.lastWrite > .milliseconds(state.bufferedMilliseconds + 300) else { return false }
                     state.stutterSince = state.lastWrite + .milliseconds(state.bufferedMilliseconds)
                     return true
@@ -84,6 +87,8 @@ enum StreamPlaying {
             let decoder = try MP3Decoder()
             var complete = false
             for await chunk in source {
+                watch.state.withLock { $0.awaitingBytes = false }
+                defer { watch.state.withLock { $0.awaitingBytes = true } }
                 if control.isStopped { break }
                 switch chunk {
                 case .bytes(let bytes):
