@@ -41,6 +41,35 @@ import Testing
         }
     }
 
+    @Test func attachmentPlayWaitsForTheSpeechBeforeIt() throws {
+        // The answer carries Speak, then Play with a cid: attachment in the same dialog; the
+        // second turn (a tap after the first) has nothing to say.
+        let simulator = try Simulator(scenario: """
+            [[recognize]]
+            stop_capture_after_ms = 600
+            play = [{ url = "cid", repeat = 2, token = "attached" }]
+            [[recognize]]
+            speak = false
+            stop_capture_after_ms = 600
+            """, in: try Harness.temporaryDirectory("cid"))
+        let device = try MusicDevice(simulator: simulator)
+        let outcome = try device.run(seconds: 7, tapAfter: 300)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.has("→ SpeechSynthesizer.SpeechFinished"), "\(outcome.transcript)")
+        let events = device.audioPlayerEvents()
+        #expect(events.ordered(["PlaybackStarted(attached)", "PlaybackNearlyFinished(attached)", "PlaybackFinished(attached)"]),
+                "\(events.names)")
+        // Sequencing: the Play ran only after the Speak before it had finished.
+        let all = simulator.eventsLog.filter { $0.contains("POST /v20160207/events") }
+        let finishedAt = try #require(all.firstIndex { $0.contains("SpeechSynthesizer.SpeechFinished") })
+        let startedAt = try #require(all.firstIndex { $0.contains("AudioPlayer.PlaybackStarted") })
+        #expect(finishedAt < startedAt, "\(all)")
+        let music = try Correlation.samples(wav: device.musicWAV)
+        #expect(abs(music.count - 2 * 37_440) < 4_800, "\(music.count) samples")
+        let correlation = Correlation.best(reference: try device.referenceReply(), recorded: music, maxLag: 1200)
+        #expect(correlation > 0.95, "correlation \(correlation)")
+    }
+
     @Test func stalledAndNonAudioStreamsFailAndTheNextPlays() throws {
         let simulator = try Simulator(scenario: Self.pushes([
             #"url = "/media/stream.mp3?repeat=4&stall_after=3000", token = "stalls""#,
