@@ -33,13 +33,21 @@ extension PlayerService {
         player.setSpeaker(volume: speaker.volume, muted: speaker.muted)
         mirror.provide(player.context)
         session.bridge.route(namespace: "AudioPlayer") { player.handle($0) }
-        focus.observe(.content) { level in
-            switch level {
-            case .foreground, .none: player.setFocus(.foreground)
-            case .background(.duck): player.setFocus(.ducked)
-            case .background(.pause): player.setFocus(.paused)
-            }
-        }
+        player.follow(focus)
         return player
+    }
+
+    /// Takes the content channel's level from `focus` from now on.
+    public nonisolated func follow(_ focus: FocusArbiter) {
+        focus.observe(.content) { [self] level in setFocus(Self.contentFocus(level)) }
+    }
+
+    /// What a level of the content channel means for the music.
+    static func contentFocus(_ level: FocusLevel) -> ContentFocus {
+        switch level {
+        case .foreground, .none: .foreground
+        case .background(.duck): .ducked
+        case .background(.pause): .paused
+        }
     }
 }
