@@ -12,10 +12,10 @@ public struct ApplianceParts: Sendable {
     public let tokenStore: TokenStore
     public let connection: CurlAVSConnection
     public let session: SessionService
+    /// Alerts, notifications, focus and the event outbox.
+    public let agents: AlertAgents
     /// Music and other AudioPlayer streams; run it beside the session.
     public let player: PlayerService
-    /// Who owns the speaker: dialog > alerts > content.
-    public let focus: FocusArbiter
 
     /// Why the parts could not be built.
     public enum BuildError: Error, CustomStringConvertible {
@@ -77,19 +77,24 @@ public struct ApplianceParts: Sendable {
                             playback: PlaybackEngine(device: devices.playback.pcm, logger: Logger(label: "hark.playback")),
                             speakerStore: SpeakerStore(directory: settings.state.directory), clock: clock),
             contextMirror: mirror, logger: Logger(label: "hark.session"), observe: observeSession)
-        let focus = FocusArbiter()
-        focus.follow(session.bridge)
+        let agents: AlertAgents
+        do {
+            agents = try AlertAgents.build(stateDirectory: settings.state.directory, playbackDevice: devices.playback.pcm,
+                                           caFile: settings.avs.caFile, connection: connection, session: session, clock: clock)
+        } catch {
+            throw .stateDirectory(error)
+        }
         let speakerStore = SpeakerStore(directory: settings.state.directory)
         let speaker = ((try? speakerStore.load()) ?? nil) ?? SpeakerSettings(volume: settings.audio.initialVolume, muted: false)
         let player = PlayerService.attach(
-            to: session, focus: focus,
+            to: session, focus: agents.focus,
             configuration: .init(caFile: settings.avs.caFile, stallTimeout: .seconds(settings.player.stallTimeoutSeconds),
                                  duckPercent: settings.player.duckPercent),
             playback: PlaybackEngine(device: settings.player.device ?? devices.playback.pcm, logger: Logger(label: "hark.player.pcm")),
             speaker: speaker, logger: Logger(label: "hark.player"))
         playerSlot.player.withLock { $0 = player }
         return ApplianceParts(devices: devices, authorizer: authorizer, tokenStore: tokenStore, connection: connection, session: session,
-                              player: player, focus: focus)
+                              agents: agents, player: player)
     }
 
     /// Login with Amazon as configured (`auth.*`, and `avs.ca_file` for its TLS too).

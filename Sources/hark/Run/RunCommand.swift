@@ -63,8 +63,9 @@ struct RunCommand: AsyncParsableCommand {
         let session = parts.session
         let player = parts.player
         let runTask = Task {
+            // The player beside the session and the alerts; it ends with them.
             let playerTask = Task { await player.run() }
-            await session.run()
+            await parts.run()
             playerTask.cancel()
             await playerTask.value
         }
