@@ -16,7 +16,8 @@ extension PlayerService {
     /// context, and the content channel's focus (ducked under the dialog, paused under an
     /// alert) back into the player.
     public static func attach(to session: SessionService, focus: FocusArbiter, configuration: Configuration,
-                              playback: any AudioPlayback, speaker: SpeakerSettings, logger: Logger,
+                              playback: any AudioPlayback, speaker: SpeakerSettings,
+                              clock: any Clock<Duration> = ContinuousClock(), logger: Logger,
                               observe: @escaping @Sendable (Note) -> Void = { _ in }) -> PlayerService {
         let mirror = session.contextMirror
         let player = PlayerService(
@@ -24,6 +25,7 @@ extension PlayerService {
             attachments: { await session.takeAttachment($0) },
             send: { session.send($0) },
             fullContext: { mirror.context },
+            clock: clock,
             logger: logger,
             observe: observe,
             provide: { entry, active in

@@ -91,7 +91,7 @@ public struct ApplianceParts: Sendable {
             configuration: .init(caFile: settings.avs.caFile, stallTimeout: .seconds(settings.player.stallTimeoutSeconds),
                                  duckPercent: settings.player.duckPercent),
             playback: PlaybackEngine(device: settings.player.device ?? devices.playback.pcm, logger: Logger(label: "hark.player.pcm")),
-            speaker: speaker, logger: Logger(label: "hark.player"))
+            speaker: speaker, clock: clock, logger: Logger(label: "hark.player"))
         playerSlot.player.withLock { $0 = player }
         return ApplianceParts(devices: devices, authorizer: authorizer, tokenStore: tokenStore, connection: connection, session: session,
                               agents: agents, player: player)
