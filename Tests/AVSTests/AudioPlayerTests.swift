@@ -176,6 +176,19 @@ struct AudioPlayerTests {
         #expect(rig.pending == [.progressInterval])
     }
 
+    @Test func aStutterInterruptedByAPauseStillEnds() {
+        var rig = PlayerRig()
+        _ = rig.handle(.directive(play("REPLACE_ALL", token: "a")))
+        _ = rig.handle(.playbackStarted(offsetInMilliseconds: 0))
+        _ = rig.handle(.stutterStarted(offsetInMilliseconds: 300))
+        #expect(rig.handle(.pause).eventSummary == ["PlaybackPaused(a@300)"])
+        #expect(rig.handle(.resume).eventSummary == ["PlaybackResumed(a@300)"])
+        #expect(rig.handle(.stutterFinished(offsetInMilliseconds: 300, stutterMilliseconds: 900)).eventSummary
+                == ["PlaybackStutterFinished(a@300)"])
+        // A stutter end without a start is not reported.
+        #expect(rig.handle(.stutterFinished(offsetInMilliseconds: 400, stutterMilliseconds: 10)).isEmpty)
+    }
+
     @Test func failedStreamReportsAndMovesOn() {
         var rig = PlayerRig()
         _ = rig.handle(.directive(play("REPLACE_ALL", token: "a")))

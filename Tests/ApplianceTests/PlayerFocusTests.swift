@@ -55,7 +55,13 @@ struct PlayerFocusTests {
         feed.yield(Array(mp3.dropFirst(7000)))
         feed.finish()
         try await waitFor { events.values.contains("PlaybackFinished") }
-        #expect(events.values == ["PlaybackStarted", "PlaybackPaused", "PlaybackResumed", "PlaybackNearlyFinished", "PlaybackFinished"])
+        // Feeding the attachment in pieces starves the speaker now and then: each stutter is
+        // reported as a pair.
+        let stutters = events.values.filter { $0.hasPrefix("PlaybackStutter") }
+        #expect(stutters.filter { $0 == "PlaybackStutterStarted" }.count == stutters.filter { $0 == "PlaybackStutterFinished" }.count,
+                "\(events.values)")
+        #expect(events.values.filter { !$0.hasPrefix("PlaybackStutter") }
+                == ["PlaybackStarted", "PlaybackPaused", "PlaybackResumed", "PlaybackNearlyFinished", "PlaybackFinished"])
         // The whole reply went out: 1.56 s at 24 kHz.
         #expect(abs(speaker.frames - 37_440) < 1_200, "\(speaker.frames) frames")
         try await waitFor { focus.level(of: .content) == .none }

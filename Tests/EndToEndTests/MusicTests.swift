@@ -13,13 +13,13 @@ import Testing
         }.joined()
     }
 
-    @Test func httpsStreamAndPlaylistPlayToTheEnd() throws {
+    @Test func httpsStreamAndPlaylistPlayToTheEnd() async throws {
         let simulator = try Simulator(scenario: Self.pushes([
             #"url = "/media/playlist.m3u?repeat=1", token = "radio""#,
             #"behavior = "ENQUEUE", url = "/media/stream.mp3?repeat=3", token = "song", expected_previous_token = "radio", progress_delay_ms = 1000"#,
         ]), in: try Harness.temporaryDirectory("music"))
         let device = try MusicDevice(simulator: simulator)
-        let outcome = try device.run(seconds: 8)
+        let outcome = try await device.run(seconds: 8)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let events = device.audioPlayerEvents()
         #expect(events.ordered(["PlaybackStarted(radio)", "PlaybackNearlyFinished(radio)", "PlaybackFinished(radio)",
@@ -41,7 +41,7 @@ import Testing
         }
     }
 
-    @Test func attachmentPlayWaitsForTheSpeechBeforeIt() throws {
+    @Test func attachmentPlayWaitsForTheSpeechBeforeIt() async throws {
         // The answer carries Speak, then Play with a cid: attachment in the same dialog; the
         // second turn (a tap after the first) has nothing to say.
         let simulator = try Simulator(scenario: """
@@ -53,7 +53,7 @@ import Testing
             stop_capture_after_ms = 600
             """, in: try Harness.temporaryDirectory("cid"))
         let device = try MusicDevice(simulator: simulator)
-        let outcome = try device.run(seconds: 7, tapAfter: 300)
+        let outcome = try await device.run(seconds: 7, tapAfter: 300)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.has("→ SpeechSynthesizer.SpeechFinished"), "\(outcome.transcript)")
         let events = device.audioPlayerEvents()
@@ -70,14 +70,14 @@ import Testing
         #expect(correlation > 0.95, "correlation \(correlation)")
     }
 
-    @Test func stalledAndNonAudioStreamsFailAndTheNextPlays() throws {
+    @Test func stalledAndNonAudioStreamsFailAndTheNextPlays() async throws {
         let simulator = try Simulator(scenario: Self.pushes([
             #"url = "/media/stream.mp3?repeat=4&stall_after=3000", token = "stalls""#,
             #"behavior = "ENQUEUE", url = "/media/page.html", token = "webpage""#,
             #"behavior = "ENQUEUE", url = "/media/stream.mp3?repeat=1", token = "next""#,
         ]), in: try Harness.temporaryDirectory("stall"))
         let device = try MusicDevice(simulator: simulator, stallSeconds: 2)
-        let outcome = try device.run(seconds: 12)
+        let outcome = try await device.run(seconds: 12)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let events = device.audioPlayerEvents()
         #expect(events.ordered(["PlaybackStarted(stalls)", "PlaybackFailed(stalls)", "PlaybackFailed(webpage)",
@@ -89,12 +89,12 @@ import Testing
         #expect(events.ordered(["PlaybackStutterStarted(stalls)", "PlaybackFailed(stalls)"]), "\(events.names)")
     }
 
-    @Test func musicIsDuckedUnderSpeechAndComesBack() throws {
+    @Test func musicIsDuckedUnderSpeechAndComesBack() async throws {
         let simulator = try Simulator(scenario: "[[recognize]]\nstop_capture_after_ms = 800\n"
                                       + Self.pushes([#"url = "/media/stream.mp3?repeat=6", token = "song""#], firstAfter: 100),
                                       in: try Harness.temporaryDirectory("duck"))
         let device = try MusicDevice(simulator: simulator, paced: true)
-        let outcome = try device.run(seconds: 9, tapAfter: 2500)
+        let outcome = try await device.run(seconds: 9, tapAfter: 2500)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.has("→ SpeechSynthesizer.SpeechFinished"), "\(outcome.transcript)")
         let events = device.audioPlayerEvents()
@@ -141,10 +141,17 @@ struct MusicDevice {
     var musicWAV: URL { device.directory.appendingPathComponent("music.wav") }
 
     /// `hark run` for `seconds`, tapping `tapAfter` ms after connecting and after each turn.
-    func run(seconds: Int, tapAfter: Int? = nil) throws -> Device.Outcome {
+    /// The wait for the process happens on a thread of its own, never on the cooperative pool
+    /// (two threads on a 2-core machine, which other tests need meanwhile).
+    func run(seconds: Int, tapAfter: Int? = nil) async throws -> Device.Outcome {
         var arguments = ["run", "--transcript", "--timeout", "\(seconds)"]
         if let tapAfter { arguments += ["--tap-after", "\(tapAfter)"] }
-        return try device.hark(arguments)
+        // Safe: the device is used by that one thread only while this task waits for it.
+        nonisolated(unsafe) let device = self.device
+        let finalArguments = arguments
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try device.hark(finalArguments) }) }.start()
+        }
     }
 
     /// The reply the simulator repeats, decoded by sox (an independent MP3 decoder).

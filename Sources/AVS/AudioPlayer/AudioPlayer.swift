@@ -76,11 +76,14 @@ public struct AudioPlayer: Sendable {
         case (.playing(var current), .stutterStarted(let offset)):
             // Starved: the progress clocks stop with the audio.
             current.offset = offset
+            current.stutterOpen = true
             phase = .underrun(current)
             return cancelProgress() + [event("PlaybackStutterStarted", current)]
-        case (.underrun(var current), .stutterFinished(let offset, let milliseconds)):
-            // Audio again: report how long it stuttered, restart the clocks.
+        case (.underrun(var current), .stutterFinished(let offset, let milliseconds)),
+             (.playing(var current), .stutterFinished(let offset, let milliseconds)) where current.stutterOpen:
+            // Audio again (after a pause, too): report how long it stuttered, restart the clocks.
             current.offset = offset
+            current.stutterOpen = false
             phase = .playing(current)
             return [event("PlaybackStutterFinished", current, extra: ["stutterDurationInMilliseconds": .number(Double(milliseconds))])]
                 + scheduleProgress()

@@ -58,6 +58,8 @@ extension AudioPlayer {
         public var bufferingComplete = false
         public var nearlyFinishedSent = false
         public var delayReported = false
+        /// PlaybackStutterStarted went out and its Finished not yet (a pause may come between).
+        public var stutterOpen = false
         /// The stream offset of the next interval report.
         public var nextInterval: Int?
 
