@@ -8,6 +8,10 @@ public struct Scenario: Sendable, Equatable {
     /// Directives pushed on each new downchannel at given times after it opens.
     public var pushes: [TimedPush] = []
     public var faults: [Fault] = []
+    /// Alerts set or deleted at given times ([[alert]]), once per run.
+    public var alerts: [AlertPush] = []
+    /// Notification indicators set or cleared ([[notification]]), once per run.
+    public var notifications: [NotificationPush] = []
 
     public init() {}
 

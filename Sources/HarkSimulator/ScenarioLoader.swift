@@ -39,7 +39,7 @@ public enum ScenarioLoader {
         }
         let reader = TableReader(table: table, path: "", source: source)
         var scenario = Scenario()
-        try reader.only(["server", "auth", "recognize", "push", "fault"])
+        try reader.only(["server", "auth", "recognize", "push", "fault", "alert", "notification"])
         if let server = try reader.table("server") { scenario.server = try serverSettings(server) }
         if let auth = try reader.table("auth") { scenario.auth = try authSettings(auth) }
         for answer in try reader.tables("recognize") { scenario.recognize.append(try recognizeAnswer(answer)) }
@@ -54,6 +54,8 @@ public enum ScenarioLoader {
                 play: play))
         }
         for fault in try reader.tables("fault") { scenario.faults.append(try self.fault(fault)) }
+        for alert in try reader.tables("alert") { scenario.alerts.append(try alertPush(alert)) }
+        for notification in try reader.tables("notification") { scenario.notifications.append(try notificationPush(notification)) }
         return scenario
     }
 

@@ -6,6 +6,8 @@ import Synchronization
 public final class SimulatorState: Sendable {
     public let scenario: Scenario
     public let recorder: Recorder
+    /// Alert pushes made and Alerts events received.
+    public let alerts = AlertTracker()
     private let inner: Mutex<Inner>
 
     struct Inner {
@@ -182,6 +184,7 @@ public final class SimulatorState: Sendable {
                 "events": .array(state.eventNames.map { .string($0) }),
                 "media_streams_served": .number(Double(state.mediaServed)),
                 "notes": .array(state.notes.map { .string($0) }),
+                "alert_events": .array(alerts.events.map { .string($0) }),
             ]
         }
     }

@@ -66,6 +66,7 @@ extension StreamHandler {
                 self.writeBody(context: context, DownchannelFraming.bytes(text, raw: push.raw, boundary: boundary))
             }
         }
+        scheduleAlertPushes(context: context, id: id, boundary: boundary)
         if let fault = sim.takeFault(.closeDownchannel) {
             loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(fault.afterMilliseconds))) {
                 self.endDownchannel(context: context, id: id)

@@ -15,7 +15,7 @@ struct PlayerFocusTests {
         let mp3 = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Fixtures/ten-oclock-24k-mono.mp3")))
         let (attachment, feed) = AsyncStream.makeStream(of: [UInt8].self)
-        let speaker = RecordingPlayback()
+        let speaker = MusicSpeaker()
         let events = Recorded<String>()
         let focus = FocusArbiter()
         let player = PlayerService(
@@ -80,7 +80,7 @@ struct PlayerFocusTests {
 }
 
 /// A speaker that plays instantly and records what it was given.
-final class RecordingPlayback: AudioPlayback {
+final class MusicSpeaker: AudioPlayback {
     private struct State {
         var frames = 0
         var channels = 1

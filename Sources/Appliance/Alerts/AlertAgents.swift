@@ -18,7 +18,8 @@ public struct AlertAgents: Sendable {
                       session: SessionService, clock: any Clock<Duration>) throws(StateFileError) -> AlertAgents {
         let focus = FocusArbiter()
         focus.follow(session.bridge)
-        let outbox = OutboxSender(outbox: try EventOutbox(directory: stateDirectory + "/outbox"), connection: connection, clock: clock,
+        let outbox = OutboxSender(outbox: try EventOutbox(directory: stateDirectory + "/outbox"),
+                                  send: { await connection.send($0, mustDeliver: true) }, clock: clock,
                                   logger: Logger(label: "hark.outbox"))
         session.bridge.onConnectionChange { if $0 { outbox.nudge() } }
         let fetcher = (try? CurlHTTPClient(configuration: .init(caFile: caFile))).map(AssetFetcher.init)

@@ -26,24 +26,30 @@ enum AlertSound {
             return await playAssets(clips, alert: alert, playback: playback, stop: stop)
         }
         started(.tone)
-        return await playTone(playback: playback, stop: stop)
+        return await playTone(playback: playback, stop: stop, cycles: alert.loopCount)
     }
 
-    /// The tone until stopped. Paced by the wall clock as well as the device: an unpaced
+    /// The tone until stopped, or `cycles` times when AVS bounded the alert's loops. Paced by the wall clock as well as the device: an unpaced
     /// device (ALSA `file`, `null`) must not turn an hour of alarm into a busy loop.
-    private static func playTone(playback: any AudioPlayback, stop: StopFlag) async -> Outcome {
+    private static func playTone(playback: any AudioPlayback, stop: StopFlag, cycles: Int? = nil) async -> Outcome {
         let cycle = AlertTone.cycle()
         let clock = ContinuousClock()
         do {
             try playback.begin(format: AudioFormat(sampleRate: AlertTone.sampleRate, channels: 1))
-            while !stop.isStopped {
+            var played = 0
+            while !stop.isStopped, cycles.map({ played < $0 }) ?? true {
+                played += 1
                 let start = clock.now
                 try await playback.write(cycle)
                 let left = AlertTone.cycleDuration - (clock.now - start)
                 if left > .milliseconds(50) { try await clock.sleep(for: left - .milliseconds(50)) }
             }
-            playback.stop()
-            return .stopped
+            if stop.isStopped {
+                playback.stop()
+                return .stopped
+            }
+            try await playback.finish()
+            return .finished
         } catch {
             playback.stop()
             return stop.isStopped ? .stopped : .failed("\(error)")
@@ -51,7 +57,7 @@ enum AlertSound {
     }
 
     private static func playAssets(_ clips: [Clip], alert: Alert, playback: any AudioPlayback, stop: StopFlag) async -> Outcome {
-        guard let format = clips.first?.format else { return await playTone(playback: playback, stop: stop) }
+        guard let format = clips.first?.format else { return await playTone(playback: playback, stop: stop, cycles: alert.loopCount) }
         let clock = ContinuousClock()
         do {
             try playback.begin(format: AudioFormat(sampleRate: format.sampleRate, channels: format.channels))

@@ -7,8 +7,9 @@ import Logging
 /// back (`nudge()`) or for a backoff to pass, then tries the same event again, so the order
 /// AVS sees is the order the events were stored, across reconnects and reboots.
 public actor OutboxSender {
-    public let outbox: EventOutbox
-    private let connection: any AVSConnection
+    public nonisolated let outbox: EventOutbox
+    /// The transport: `AVSConnection.send(_:mustDeliver: true)` in the appliance.
+    private let send: @Sendable (Event) async -> EventResult
     private let clock: any Clock<Duration>
     private let logger: Logger
     private let observe: @Sendable (SessionNote) -> Void
@@ -17,10 +18,10 @@ public actor OutboxSender {
     /// Waits between attempts while nothing nudges: 1, 2, 5, 10, 20, 30 s, then 30 s.
     static let backoff: [Duration] = [.seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(20), .seconds(30)]
 
-    public init(outbox: EventOutbox, connection: any AVSConnection, clock: any Clock<Duration> = ContinuousClock(),
+    public init(outbox: EventOutbox, send: @escaping @Sendable (Event) async -> EventResult, clock: any Clock<Duration> = ContinuousClock(),
                 logger: Logger, observe: @escaping @Sendable (SessionNote) -> Void = { _ in }) {
         self.outbox = outbox
-        self.connection = connection
+        self.send = send
         self.clock = clock
         self.logger = logger
         self.observe = observe
@@ -50,7 +51,7 @@ public actor OutboxSender {
                 continue
             }
             let name = head.event.header.qualifiedName
-            let result = await connection.send(head.event, mustDeliver: true)
+            let result = await send(head.event)
             switch result {
             case .delivered:
                 failures = 0
@@ -92,6 +93,6 @@ public actor OutboxSender {
 extension OutboxSender {
     /// Last resort when the disk refuses an event: one attempt, no guarantee.
     func outboxConnectionSend(_ event: Event) async -> EventResult {
-        await connection.send(event, mustDeliver: true)
+        await send(event)
     }
 }
