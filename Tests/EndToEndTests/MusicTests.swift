@@ -14,11 +14,10 @@ import Testing
     }
 
     @Test func httpsStreamAndPlaylistPlayToTheEnd() async throws {
-        let simulator = try Simulator(scenario: Self.pushes([
+        let device = try await MusicDevice.start(scenario: Self.pushes([
             #"url = "/media/playlist.m3u?repeat=1", token = "radio""#,
             #"behavior = "ENQUEUE", url = "/media/stream.mp3?repeat=3", token = "song", expected_previous_token = "radio", progress_delay_ms = 1000"#,
-        ]), in: try Harness.temporaryDirectory("music"))
-        let device = try MusicDevice(simulator: simulator)
+        ]), name: "music")
         let outcome = try await device.run(seconds: 8)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let events = device.audioPlayerEvents()
@@ -44,15 +43,15 @@ import Testing
     @Test func attachmentPlayWaitsForTheSpeechBeforeIt() async throws {
         // The answer carries Speak, then Play with a cid: attachment in the same dialog; the
         // second turn (a tap after the first) has nothing to say.
-        let simulator = try Simulator(scenario: """
+        let device = try await MusicDevice.start(scenario: """
             [[recognize]]
             stop_capture_after_ms = 600
             play = [{ url = "cid", repeat = 2, token = "attached" }]
             [[recognize]]
             speak = false
             stop_capture_after_ms = 600
-            """, in: try Harness.temporaryDirectory("cid"))
-        let device = try MusicDevice(simulator: simulator)
+            """, name: "cid")
+        let simulator = device.simulator
         let outcome = try await device.run(seconds: 7, tapAfter: 300)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.has("→ SpeechSynthesizer.SpeechFinished"), "\(outcome.transcript)")
@@ -71,12 +70,11 @@ import Testing
     }
 
     @Test func stalledAndNonAudioStreamsFailAndTheNextPlays() async throws {
-        let simulator = try Simulator(scenario: Self.pushes([
+        let device = try await MusicDevice.start(scenario: Self.pushes([
             #"url = "/media/stream.mp3?repeat=4&stall_after=3000", token = "stalls""#,
             #"behavior = "ENQUEUE", url = "/media/page.html", token = "webpage""#,
             #"behavior = "ENQUEUE", url = "/media/stream.mp3?repeat=1", token = "next""#,
-        ]), in: try Harness.temporaryDirectory("stall"))
-        let device = try MusicDevice(simulator: simulator, stallSeconds: 2)
+        ]), name: "stall", stallSeconds: 2)
         let outcome = try await device.run(seconds: 12)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let events = device.audioPlayerEvents()
@@ -90,10 +88,9 @@ import Testing
     }
 
     @Test func musicIsDuckedUnderSpeechAndComesBack() async throws {
-        let simulator = try Simulator(scenario: "[[recognize]]\nstop_capture_after_ms = 800\n"
-                                      + Self.pushes([#"url = "/media/stream.mp3?repeat=6", token = "song""#], firstAfter: 100),
-                                      in: try Harness.temporaryDirectory("duck"))
-        let device = try MusicDevice(simulator: simulator, paced: true)
+        let device = try await MusicDevice.start(scenario: "[[recognize]]\nstop_capture_after_ms = 800\n"
+                                      + Self.pushes([#"url = "/media/stream.mp3?repeat=6", token = "song""#], firstAfter: 100), name: "duck", paced: true)
+        let simulator = device.simulator
         let outcome = try await device.run(seconds: 9, tapAfter: 2500)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.has("→ SpeechSynthesizer.SpeechFinished"), "\(outcome.transcript)")
@@ -124,6 +121,15 @@ struct MusicDevice {
     let device: Device
     let simulator: Simulator
 
+    /// A simulator with `scenario` and a device against it, both started on a thread of their
+    /// own: starting them waits for processes, which must not hold a cooperative-pool thread.
+    static func start(scenario: String, name: String, paced: Bool = false, stallSeconds: Int = 10) async throws -> MusicDevice {
+        try await OffPool.run {
+            let simulator = try Simulator(scenario: scenario, in: try Harness.temporaryDirectory(name))
+            return try MusicDevice(simulator: simulator, paced: paced, stallSeconds: stallSeconds)
+        }
+    }
+
     init(simulator: Simulator, paced: Bool = false, stallSeconds: Int = 10) throws {
         device = try Device(simulator: simulator, paced: paced)
         self.simulator = simulator
@@ -146,12 +152,8 @@ struct MusicDevice {
     func run(seconds: Int, tapAfter: Int? = nil) async throws -> Device.Outcome {
         var arguments = ["run", "--transcript", "--timeout", "\(seconds)"]
         if let tapAfter { arguments += ["--tap-after", "\(tapAfter)"] }
-        // Safe: the device is used by that one thread only while this task waits for it.
-        nonisolated(unsafe) let device = self.device
-        let finalArguments = arguments
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try device.hark(finalArguments) }) }.start()
-        }
+        let (device, finalArguments) = (self.device, arguments)
+        return try await OffPool.run { try device.hark(finalArguments) }
     }
 
     /// The reply the simulator repeats, decoded by sox (an independent MP3 decoder).
@@ -173,6 +175,30 @@ struct MusicDevice {
               let time = started["time_s"] as? Double
         else { return nil }
         return time - requested
+    }
+}
+
+/// Runs blocking work (spawning and waiting for processes) on a thread of its own while the
+/// calling task waits without holding a cooperative-pool thread.
+enum OffPool {
+    /// Carries the body and its result between the task and the thread.
+    private final class Handoff<T>: @unchecked Sendable {
+        // Safe: `body` is called once, on the thread; `result` is written there before the
+        // continuation resumes and read by the task only after it has resumed.
+        let body: () throws -> T
+        var result: Result<T, any Error>?
+        init(_ body: @escaping () throws -> T) { self.body = body }
+    }
+
+    static func run<T>(_ body: @escaping () throws -> T) async throws -> T {
+        let handoff = Handoff(body)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                handoff.result = Result { try handoff.body() }
+                continuation.resume()
+            }.start()
+        }
+        return try handoff.result!.get()
     }
 }
 
