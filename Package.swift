@@ -139,7 +139,7 @@ let package = Package(
         // A child process for the kill -9 test: writes refresh tokens in a loop through TokenStore.
         .executableTarget(name: "token-writer", dependencies: ["AVSTransport"], path: "Tests/Support/token-writer"),
         .testTarget(name: "ApplianceTests", dependencies: [
-            "Appliance", "AVS", "AVSTransport", "Audio",
+            "Appliance", "AVS", "AVSTransport", "Audio", "Curl",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Whole turns: the hark and hark-sim executables on loopback, real ALSA file PCMs.

@@ -101,6 +101,9 @@ final class EventUpload {
         {
             notes.append("token '\(token)' names no Speak the simulator sent")
         }
+        if event.namespace == "AudioPlayer", let token = event.payload["token"]?.stringValue, !sim.isKnownPlayToken(token) {
+            notes.append("token '\(token)' names no Play the simulator sent")
+        }
         if event.namespace == "Alerts" { notes += sim.alerts.check(name: event.name, payload: event.payload) }
         if event.isRecognize {
             recognizeIndex = sim.nextRecognizeIndex()

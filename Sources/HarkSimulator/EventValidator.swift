@@ -19,6 +19,11 @@ public enum EventValidator {
     public static let recognizeProfiles: Set<String> = ["CLOSE_TALK", "NEAR_FIELD", "FAR_FIELD"]
     public static let recognizeFormats: Set<String> = ["AUDIO_L16_RATE_16000_CHANNELS_1", "OPUS"]
     public static let initiatorTypes: Set<String> = ["PRESS_AND_HOLD", "TAP", "WAKEWORD"]
+    static let playerActivities: Set<String> = ["IDLE", "PLAYING", "PAUSED", "BUFFER_UNDERRUN", "FINISHED", "STOPPED"]
+    static let mediaErrorTypes: Set<String> = [
+        "MEDIA_ERROR_UNKNOWN", "MEDIA_ERROR_INVALID_REQUEST", "MEDIA_ERROR_SERVICE_UNAVAILABLE",
+        "MEDIA_ERROR_INTERNAL_SERVER_ERROR", "MEDIA_ERROR_INTERNAL_DEVICE_ERROR",
+    ]
     /// Events that must carry the full context (EventBuilder.cpp); ExceptionEncountered
     /// carries an empty list.
     static let contextRequired: Set<String> = [
@@ -119,6 +124,28 @@ public enum EventValidator {
             let volume = try number(payload["volume"], "payload.volume")
             guard (0...100).contains(volume) else { throw FormDataError("payload.volume \(volume) out of 0...100") }
             guard payload["muted"]?.boolValue != nil else { throw FormDataError("payload.muted is not a boolean") }
+        case "AudioPlayer.PlaybackFailed":
+            _ = try nonEmptyString(payload["token"], "payload.token")
+            guard let state = payload["currentPlaybackState"] else { throw FormDataError("payload.currentPlaybackState missing") }
+            _ = try string(state["token"], "payload.currentPlaybackState.token")
+            _ = try number(state["offsetInMilliseconds"], "payload.currentPlaybackState.offsetInMilliseconds")
+            let activity = try string(state["playerActivity"], "payload.currentPlaybackState.playerActivity")
+            guard playerActivities.contains(activity) else { throw FormDataError("unknown playerActivity '\(activity)'") }
+            let type = try nonEmptyString(payload["error"]?["type"], "payload.error.type")
+            guard mediaErrorTypes.contains(type) else { throw FormDataError("unknown payload.error.type '\(type)'") }
+            _ = try string(payload["error"]?["message"], "payload.error.message")
+        case "AudioPlayer.PlaybackQueueCleared":
+            break
+        case "AudioPlayer.PlaybackStutterFinished":
+            _ = try nonEmptyString(payload["token"], "payload.token")
+            _ = try number(payload["offsetInMilliseconds"], "payload.offsetInMilliseconds")
+            _ = try number(payload["stutterDurationInMilliseconds"], "payload.stutterDurationInMilliseconds")
+        case _ where event.namespace == "AudioPlayer":
+            // Started, NearlyFinished, Finished, Stopped, Paused, Resumed, progress, StutterStarted.
+            _ = try nonEmptyString(payload["token"], "payload.token")
+            _ = try number(payload["offsetInMilliseconds"], "payload.offsetInMilliseconds")
+        case _ where event.namespace == "PlaybackController":
+            guard event.context != nil else { throw FormDataError("\(event.qualifiedName) must carry 'context'") }
         case "System.UserInactivityReport":
             _ = try number(payload["inactiveTimeInSeconds"], "payload.inactiveTimeInSeconds")
         case "System.ExceptionEncountered":

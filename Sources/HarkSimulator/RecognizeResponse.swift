@@ -35,6 +35,8 @@ struct RecognizeResponse {
     var speakToken: String?
     /// The ExpectSpeech initiator the next Recognize may echo.
     var expectSpeechInitiator: SimJSON?
+    /// Tokens of the AudioPlayer.Play directives sent.
+    var playTokens: [String] = []
 
     /// Without a boundary parameter for the missing_boundary fault.
     var omitsBoundary = false
@@ -44,8 +46,9 @@ struct RecognizeResponse {
     }
     var isEmpty: Bool { segments.isEmpty }
 
+    /// `mediaBase` (`https://host:port`) goes in front of Play URLs that are paths.
     init(answer: RecognizeAnswer, dialogRequestId: String?, mp3: [UInt8], boundary: String,
-         faults: Faults = [])
+         faults: Faults = [], mediaBase: String = "")
     {
         self.boundary = boundary
         omitsBoundary = faults.contains(.missingBoundary)
@@ -74,6 +77,16 @@ struct RecognizeResponse {
         directives += others
         parts += others.map { ($0.text, nil, nil) }
         parts += answer.rawDirectives.map { ($0, nil, nil) }
+        for spec in answer.plays {
+            // Each Play, then its attachment when it names one.
+            let token = spec.token ?? PlaySpec.makeToken()
+            let contentID = spec.url == "cid" ? "hark-sim-music-\(UUID().uuidString.lowercased())" : nil
+            let play = spec.directive(dialogRequestId: dialogRequestId, base: mediaBase, contentID: contentID, token: token)
+            directives.append(play)
+            playTokens.append(token)
+            parts.append((play.text, nil, nil))
+            if let contentID { parts.append(("", MediaLibrary.mp3(repeats: spec.repeats), contentID)) }
+        }
         guard !parts.isEmpty else { return }
 
         // A stray prefix before the first boundary: AVS.md says a client must reject it.

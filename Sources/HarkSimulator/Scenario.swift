@@ -75,6 +75,8 @@ public struct RecognizeAnswer: Sendable, Equatable {
     public var responseDelayMilliseconds: Int?
     /// Raw parts appended after the built directives, sent as they are.
     public var rawDirectives: [String] = []
+    /// AudioPlayer.Play directives after the others (attachments follow their Play).
+    public var plays: [PlaySpec] = []
     public init() {}
 }
 
@@ -85,10 +87,13 @@ public struct TimedPush: Sendable, Equatable {
     public var text: String
     /// Send `text` without part framing (`{boundary}` replaced), for framing quirks.
     public var raw: Bool
-    public init(afterMilliseconds: Int, text: String, raw: Bool = false) {
+    /// Instead of `text`: an AudioPlayer.Play built from this (its URL must not be `cid`).
+    public var play: PlaySpec?
+    public init(afterMilliseconds: Int, text: String, raw: Bool = false, play: PlaySpec? = nil) {
         self.afterMilliseconds = afterMilliseconds
         self.text = text
         self.raw = raw
+        self.play = play
     }
 }
 

@@ -42,10 +42,14 @@ public enum ScenarioLoader {
         if let auth = try reader.table("auth") { scenario.auth = try authSettings(auth) }
         for answer in try reader.tables("recognize") { scenario.recognize.append(try recognizeAnswer(answer)) }
         for push in try reader.tables("push") {
-            try push.only(["after_ms", "directive", "raw"])
-            guard let directive = try push.string("directive") else { throw push.error("directive", "is required") }
+            try push.only(["after_ms", "directive", "raw", "play"])
+            let play = try push.table("play").map { reader throws(ScenarioError) in try playSpec(reader, attachments: false) }
+            guard let directive = try push.string("directive") ?? (play != nil ? "" : nil) else {
+                throw push.error("directive", "is required (or play)")
+            }
             scenario.pushes.append(TimedPush(
-                afterMilliseconds: try push.int("after_ms", min: 0) ?? 0, text: directive, raw: try push.bool("raw") ?? false))
+                afterMilliseconds: try push.int("after_ms", min: 0) ?? 0, text: directive, raw: try push.bool("raw") ?? false,
+                play: play))
         }
         for fault in try reader.tables("fault") { scenario.faults.append(try self.fault(fault)) }
         for alert in try reader.tables("alert") { scenario.alerts.append(try alertPush(alert)) }
@@ -85,7 +89,7 @@ public enum ScenarioLoader {
     static func recognizeAnswer(_ reader: TableReader) throws(ScenarioError) -> RecognizeAnswer {
         try reader.only([
             "speak", "speak_mp3", "expect_speech_timeout_ms", "set_volume", "adjust_volume", "set_mute",
-            "stop_capture_after_ms", "response_delay_ms", "directives",
+            "stop_capture_after_ms", "response_delay_ms", "directives", "play",
         ])
         var answer = RecognizeAnswer()
         if let value = try reader.bool("speak") { answer.speak = value }
@@ -97,6 +101,7 @@ public enum ScenarioLoader {
         if let value = try reader.int("stop_capture_after_ms", min: 0) { answer.stopCaptureAfterMilliseconds = value }
         answer.responseDelayMilliseconds = try reader.int("response_delay_ms", min: 0)
         answer.rawDirectives = try reader.strings("directives") ?? []
+        for play in try reader.tables("play") { answer.plays.append(try playSpec(play, attachments: true)) }
         return answer
     }
 

@@ -26,6 +26,9 @@ public final class SimulatorState: Sendable {
         var stopCapturesSent = 0
         var messageIds: Set<String> = []
         var speakTokens: Set<String> = []
+        /// AudioPlayer.Play tokens sent, and media streams served.
+        var playTokens: Set<String> = []
+        var mediaServed = 0
         /// Oddities noticed in accepted events (not protocol errors), with the event number.
         var notes: [String] = []
     }
@@ -160,6 +163,12 @@ public final class SimulatorState: Sendable {
 
     func isKnownSpeakToken(_ token: String) -> Bool { inner.withLock { $0.speakTokens.contains(token) } }
 
+    func playSent(token: String) { _ = inner.withLock { $0.playTokens.insert(token) } }
+
+    func isKnownPlayToken(_ token: String) -> Bool { inner.withLock { $0.playTokens.contains(token) } }
+
+    func mediaServed() { inner.withLock { $0.mediaServed += 1 } }
+
     /// A summary for `GET /sim/state`.
     public var snapshot: SimJSON {
         inner.withLock { state in
@@ -173,6 +182,7 @@ public final class SimulatorState: Sendable {
                 "token_refreshes": .number(Double(state.lwa.refreshCount)),
                 "code_pair_links": .number(Double(state.lwa.linkCount)),
                 "events": .array(state.eventNames.map { .string($0) }),
+                "media_streams_served": .number(Double(state.mediaServed)),
                 "notes": .array(state.notes.map { .string($0) }),
                 "alert_events": .array(alerts.events.map { .string($0) }),
             ]

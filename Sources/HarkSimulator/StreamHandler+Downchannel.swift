@@ -52,10 +52,18 @@ extension StreamHandler {
         }
 
         guard let id = downchannelID else { return }
+        let base = "https://" + (head?.headers.first(name: "host") ?? "127.0.0.1")
         for push in sim.scenario.pushes {
             loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(push.afterMilliseconds))) {
                 guard self.downchannelID == id, context.channel.isActive else { return }
-                self.writeBody(context: context, DownchannelFraming.bytes(push.text, raw: push.raw, boundary: boundary))
+                var text = push.text
+                if let play = push.play {
+                    // A Play outside any dialog, its URL on this listener.
+                    let token = play.token ?? PlaySpec.makeToken()
+                    self.sim.playSent(token: token)
+                    text = play.directive(dialogRequestId: nil, base: base, contentID: nil, token: token).text
+                }
+                self.writeBody(context: context, DownchannelFraming.bytes(text, raw: push.raw, boundary: boundary))
             }
         }
         scheduleAlertPushes(context: context, id: id, boundary: boundary)

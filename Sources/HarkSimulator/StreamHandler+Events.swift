@@ -48,8 +48,10 @@ extension StreamHandler {
         let response = RecognizeResponse(
             answer: answer, dialogRequestId: event.dialogRequestId, mp3: mp3,
             boundary: RecognizeResponse.makeBoundary(),
-            faults: takeAnswerFaults())
+            faults: takeAnswerFaults(),
+            mediaBase: "https://" + (upload.head.headers.first(name: "host") ?? "127.0.0.1"))
         sim.setExpectedInitiator(response.expectSpeechInitiator)
+        for token in response.playTokens { sim.playSent(token: token) }
         if let token = response.speakToken { sim.speakSent(token: token) }
         let status = response.isEmpty ? 204 : 200
         upload.finishRecord(handler: self, status: status, extra: [

@@ -10,6 +10,7 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     enum Route: Equatable {
         case downchannel, events, ping, codePair, token
         case simPush, simState, simRevoke, simRevokeRefresh, simCloseDownchannels, simDrop
+        case media
         case notFound
     }
 
@@ -63,6 +64,7 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         case (.POST, "/sim/revoke-refresh"): return .simRevokeRefresh
         case (.POST, "/sim/close-downchannels"): return .simCloseDownchannels
         case (.POST, "/sim/drop"): return .simDrop
+        case (.GET, _) where path.hasPrefix("/media/"): return .media
         default: return .notFound
         }
     }
@@ -137,6 +139,8 @@ final class StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             phase = .collecting([])
         case .simPush, .simState, .simRevoke, .simRevokeRefresh, .simCloseDownchannels, .simDrop:
             phase = .collecting([])
+        case .media:
+            serveMedia(context: context, head: head)
         case .notFound:
             respond(context: context, .json(404, ["error": "not found"]))
         }

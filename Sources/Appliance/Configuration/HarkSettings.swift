@@ -6,6 +6,7 @@ public struct HarkSettings: Sendable, Hashable {
     public internal(set) var state = StateSettings()
     public internal(set) var audio = AudioSettings()
     public internal(set) var session = SessionSettings()
+    public internal(set) var player = PlayerSettings()
     public internal(set) var log = LogSettings()
     public internal(set) var gpio = GPIOSettings()
     public internal(set) var feedback = FeedbackSettings()
@@ -82,6 +83,19 @@ public struct SessionSettings: Sendable, Hashable {
 /// `session.trigger` values.
 public enum TriggerSetting: String, Sendable, Hashable, CaseIterable {
     case auto, keyboard, none
+}
+
+/// `[player]`: AudioPlayer streams (music, radio, podcasts).
+public struct PlayerSettings: Sendable, Hashable {
+    /// `player.device`: the ALSA PCM music plays on; unset: the speech device (a second
+    /// stream on it, mixed by dmix or the sound server).
+    public internal(set) var device: String?
+    /// `player.stall_timeout_s`: a stream that delivers no byte for this long fails and the
+    /// next one plays, in seconds (2...120).
+    public internal(set) var stallTimeoutSeconds = 10
+    /// `player.duck_percent`: music volume while Alexa listens or speaks, as a percentage of
+    /// the speaker volume (0...100).
+    public internal(set) var duckPercent = 40
 }
 
 /// `[log]`.

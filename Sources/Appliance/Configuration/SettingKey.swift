@@ -62,6 +62,9 @@ extension SettingKey {
         integer("session.capture_limit_ms", \.session.captureLimitMilliseconds, range: 1000...60_000),
         integer("session.rebuild_after_s", \.session.rebuildAfterSeconds, range: 1...86_400),
         string("control.socket", \.control.socket),
+        optionalString("player.device", \.player.device),
+        integer("player.stall_timeout_s", \.player.stallTimeoutSeconds, range: 2...120),
+        integer("player.duck_percent", \.player.duckPercent, range: 0...100),
         SettingKey(name: "log.level", kind: .string, apply: { settings, raw in
             guard case .string(let text) = raw, LogSettings.levels.contains(text.lowercased()) else {
                 return "must be one of \(LogSettings.levels.joined(separator: ", "))"

@@ -50,7 +50,7 @@ public actor SessionService {
     /// dialog state from here.
     public nonisolated let bridge = SessionBridge()
 
-    private var attachments = AttachmentStreams()
+    var attachments = AttachmentStreams()
     private var runCounter = 0
     private var upload: (run: Int, upload: RecognizeUpload, stop: StopFlag)?
     private var recognizeMessageId: String?

@@ -3,6 +3,7 @@ import AVS
 import AVSTransport
 import Audio
 import Logging
+import Synchronization
 
 /// The parts `hark run` is made of, built from the settings: device choice, Login with Amazon
 /// (kept for the life of the process), and a factory for the AVS connection and the session on
@@ -53,12 +54,18 @@ public struct ApplianceParts: Sendable {
         return ApplianceParts(settings: settings, devices: devices, authorizer: authorizer, lwa: lwa, tokenStore: tokenStore, clock: clock)
     }
 
-    /// A new AVS connection, a session over it and over new audio engines, and the agents beside
-    /// the dialog (alerts with their outbox, notifications, focus). Alerts and the outbox live in
-    /// the state directory, so a rebuilt session picks up every alert and undelivered event.
+    /// A new AVS connection, a session over it and over new audio engines, and the services
+    /// beside the dialog: alerts with their outbox, notifications, focus, and the AudioPlayer.
+    /// Alerts and the outbox live in the state directory, so a rebuilt session picks up every
+    /// alert and undelivered event.
     /// - Parameter observe: called (on the session's actor) for every `SessionNote`.
     public func makeSession(observe: @escaping @Sendable (SessionNote) -> Void) throws(BuildError) -> RunnableSession {
-        let (session, connection) = try makeDialogSession(observe: observe)
+        // Content follows the speaker volume AVS sets; the player exists once the session does.
+        let playerSlot = PlayerSlot()
+        let (session, connection) = try makeDialogSession { note in
+            if case .volume(let volume, let muted) = note { playerSlot.player.withLock { $0 }?.setSpeaker(volume: volume, muted: muted) }
+            observe(note)
+        }
         let agents: AlertAgents
         do {
             agents = try AlertAgents.build(stateDirectory: settings.state.directory, playbackDevice: devices.playback.pcm,
@@ -66,7 +73,16 @@ public struct ApplianceParts: Sendable {
         } catch {
             throw .stateDirectory(error)
         }
-        return RunnableSession(session: session, companions: [{ await agents.run() }])
+        let speakerStore = SpeakerStore(directory: settings.state.directory)
+        let speaker = ((try? speakerStore.load()) ?? nil) ?? SpeakerSettings(volume: settings.audio.initialVolume, muted: false)
+        let player = PlayerService.attach(
+            to: session, focus: agents.focus,
+            configuration: .init(caFile: settings.avs.caFile, stallTimeout: .seconds(settings.player.stallTimeoutSeconds),
+                                 duckPercent: settings.player.duckPercent),
+            playback: PlaybackEngine(device: settings.player.device ?? devices.playback.pcm, logger: Logger(label: "hark.player.pcm")),
+            speaker: speaker, clock: clock, logger: Logger(label: "hark.player"))
+        playerSlot.player.withLock { $0 = player }
+        return RunnableSession(session: session, companions: [{ await agents.run() }, { await player.run() }])
     }
 
     private func makeDialogSession(observe: @escaping @Sendable (SessionNote) -> Void) throws(BuildError)
@@ -110,4 +126,9 @@ public struct ApplianceParts: Sendable {
                          clientSecret: settings.auth.clientSecret, productID: settings.auth.productID,
                          deviceSerialNumber: settings.auth.deviceSerial, caFile: settings.avs.caFile)
     }
+}
+
+/// The player, set once it is built, for the session's volume notes.
+private final class PlayerSlot: Sendable {
+    let player = Mutex<PlayerService?>(nil)
 }
