@@ -68,9 +68,10 @@ enum SpeechPlaying {
     static func run(attachment: AsyncStream<[UInt8]>, playback: any AudioPlayback, run: Int, stop: StopFlag,
                     report: @escaping @Sendable (AudioReport) -> Void) async {
         var format: MP3Format?
-        func milliseconds() -> Int {
+        /// Frames heard as milliseconds from the speech's first sample.
+        func milliseconds(_ frames: Int) -> Int {
             guard let format, format.sampleRate > 0 else { return 0 }
-            return playback.playedFrames * 1000 / format.sampleRate
+            return frames * 1000 / format.sampleRate
         }
         func play(_ chunk: MP3Chunk) async throws {
             if stop.isStopped { throw Stopped() }
@@ -95,10 +96,13 @@ enum SpeechPlaying {
             for chunk in try decoder.finish() { try await play(chunk) }
             guard format != nil else { throw MP3Error.notMP3(bytesFed: decoder.bytesFed) }
             try await playback.finish()
-            report(.playbackFinished(run: run, milliseconds: milliseconds()))
+            report(.playbackFinished(run: run, milliseconds: milliseconds(playback.playedFrames)))
         } catch {
             if stop.isStopped {
-                report(.playbackStopped(run: run, milliseconds: milliseconds()))
+                // The offset is what the listener heard, so wait for the device's final
+                // position (one period at most on a working device).
+                let frames = await playback.stoppedPlayedFrames(waitingAtMost: .milliseconds(200))
+                report(.playbackStopped(run: run, milliseconds: milliseconds(frames)))
             } else {
                 playback.stop()
                 report(.playbackFailed(run: run, "\(error)"))
