@@ -19,7 +19,7 @@ OUT ?= out
 # busybox, xz and kmod for the VM tests on a real kernel driver (snd-aloop).
 DEB_PACKAGES := libasound2-dev libgpiod-dev gpiod libcurl4-openssl-dev libopus-dev libmpg123-dev \
 	pulseaudio pulseaudio-utils alsa-utils libasound2-plugins sox libsox-fmt-mp3 espeak-ng lame \
-	qemu-system-x86 busybox-static xz-utils kmod
+	qemu-system-x86 busybox-static xz-utils kmod libqrencode4
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 

@@ -200,8 +200,8 @@ struct Device {
     }
 
     /// `hark <arguments> --config hark.toml`, waiting for it to exit.
-    func hark(_ arguments: [String]) throws -> Outcome {
-        var environment = ProcessInfo.processInfo.environment
+    func hark(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         environment["ALSA_CONFIG_PATH"] = "/usr/share/alsa/alsa.conf:" + directory.appendingPathComponent("asound.conf").path
         environment["HARK_LOG_LEVEL"] = "info"
         for (key, value) in pulse?.environment ?? [:] { environment[key] = value }

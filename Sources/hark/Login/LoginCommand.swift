@@ -3,6 +3,10 @@ import Appliance
 import ArgumentParser
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `hark login`: code-based linking with Login with Amazon, for a board with no browser.
 struct LoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,12 +54,16 @@ struct LoginCommand: AsyncParsableCommand {
     }
 
     private func link(_ authorizer: LWAAuthorizer) async throws {
+        // `HARK_QRENCODE_LIBRARY` names another library file (tests: one that is not there).
+        let qrLibrary = QREncodeLibrary.load(
+            named: getenv("HARK_QRENCODE_LIBRARY").map { String(cString: $0) } ?? QREncodeLibrary.defaultName)
         try await authorizer.link(giveUpAfter: .seconds(timeout)) { pair in
             print("""
                 To link this device, open \(pair.verificationURI) on any phone or computer
                 and enter the code:  \(pair.userCode)
                 (the code expires in \(pair.expiresIn.components.seconds / 60) minutes; waiting for you...)
                 """)
+            for line in LinkingQRCode.lines(for: pair, library: qrLibrary) { print(line) }
             fflushStandardOutput()
         }
     }
