@@ -187,6 +187,9 @@ public actor SessionService {
             if case .delivered = result {} else {
                 logger.warning("Recognize not answered", metadata: ["result": "\(result)"])
                 observe(.eventFailed("SpeechRecognizer.Recognize", "\(result)"))
+                // Refused (429, 5xx) or failed while the user still speaks: nobody listens any
+                // more, so close the microphone now rather than at the capture cap.
+                if upload != nil { feed(.captureStopped) }
             }
             feed(.recognizeFinished)
         case .malformedResponse(let text):
@@ -261,9 +264,11 @@ public actor SessionService {
             let stop = StopFlag()
             let run = runCounter
             let attachment = attachments.take(contentID)
-            let (playback, inbox) = (services.playback, self.inbox)
+            let (playback, inbox, clock) = (services.playback, self.inbox, services.clock)
             let task = Task {
-                await SpeechPlaying.run(attachment: attachment, playback: playback, run: run, stop: stop) { inbox.yield(.audio($0)) }
+                await SpeechPlaying.run(attachment: attachment, playback: playback, run: run, stop: stop, clock: clock) {
+                    inbox.yield(.audio($0))
+                }
             }
             speech = (run, stop, task)
         case .stopPlayback:
