@@ -37,6 +37,9 @@ public actor SessionService {
         }
     }
 
+    /// How long stopping waits for queued events to be sent.
+    static let drainLimit: Duration = .seconds(2)
+
     private var session: DialogSession
     private let services: Services
     private let micFormat: MicrophoneFormat
@@ -123,10 +126,21 @@ public actor SessionService {
         } onCancel: {
             inbox.finish()
         }
+        // Events already queued (a VolumeChanged right after the last speech) still go out,
+        // for at most `drainLimit`, before the connection closes.
+        // (In a task of its own: this one is cancelled, and a cancelled sleep ends at once.)
+        eventQueue.finish()
+        await Task { [clock = services.clock] in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await sender.value }
+                group.addTask { try? await clock.sleep(for: Self.drainLimit) }
+                await group.next()
+                group.cancelAll()
+            }
+        }.value
+        sender.cancel()
         connection.stop()
         forwarder.cancel()
-        eventQueue.finish()
-        sender.cancel()
         upload?.stop.stop()
         services.capture.stop()
         speech?.stop.stop()
