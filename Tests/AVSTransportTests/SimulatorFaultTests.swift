@@ -20,19 +20,29 @@ struct SimulatorFaultTests {
             status = 503
             count = 3
             """)
-        let session = try await Session(simulator, jitter: .fixed(0))
-        let started = ContinuousClock.now
+        // Backoff on a manual clock: each retry waits for the clock, however loaded the machine.
+        let clock = ManualClock()
+        let session = try await Session(simulator, jitter: .fixed(0), clock: clock)
         session.connection.start()
-        // 2.125 s of backoff; the rest of the wait is room for a loaded machine.
+        func waiting(_ failures: Int) -> Bool {
+            session.log.states.contains { if case .waitingToReconnect(failures, _) = $0 { true } else { false } }
+        }
+        for (failures, backoff) in [(1, 125), (2, 500), (3, 1500)] {
+            #expect(await session.log.wait(timeout: .seconds(30)) { _ in waiting(failures) })
+            // No new attempt until the backoff has passed on the clock.
+            await clock.advance(by: .milliseconds(backoff - 25), step: .milliseconds(25))
+            #expect(session.log.states.last == .waitingToReconnect(failures: failures, retryIn: .milliseconds(backoff)))
+            await clock.advance(by: .milliseconds(25), step: .milliseconds(25))
+        }
         #expect(await session.log.wait(timeout: .seconds(30)) { session.log.connectedCount($0) == 1 })
-        let elapsed = ContinuousClock.now - started
         #expect(session.log.states == [
             .connecting, .waitingToReconnect(failures: 1, retryIn: .milliseconds(125)),
             .connecting, .waitingToReconnect(failures: 2, retryIn: .milliseconds(500)),
             .connecting, .waitingToReconnect(failures: 3, retryIn: .milliseconds(1500)),
             .connecting, .connected,
         ])
-        #expect(elapsed >= .milliseconds(2125))
+        let elapsed = clock.now.offset
+        #expect(elapsed == .milliseconds(2125))
         print("503 storm of 3: connected after \(elapsed)")
         await session.close()
     }
