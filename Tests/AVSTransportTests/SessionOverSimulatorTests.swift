@@ -14,7 +14,7 @@ import Testing
 @Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))
 struct SessionOverSimulatorTests {
     @Test func idleConnectionPingsEveryFiveMinutesAndInactivityIsReportedHourly() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let stateDirectory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
         try TokenStore(directory: stateDirectory).save(RefreshToken("Atzr|hark-sim-refresh"))

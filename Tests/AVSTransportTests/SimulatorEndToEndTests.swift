@@ -72,7 +72,7 @@ func toneL16(seconds: Double) -> [UInt8] {
 @Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))
 struct SimulatorEndToEndTests {
     @Test func connectsThenSynchronizesThenSendsAnEvent() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         let started = ContinuousClock.now
         session.connection.start()
@@ -103,7 +103,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func recognizeStreamsAudioWithPausesAndGetsSpeakWithItsAttachment() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -162,7 +162,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func cancelledRecognizeEndsOnlyItsStream() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -182,7 +182,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func forbiddenEventRefreshesTheTokenAndReconnects() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -203,7 +203,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func closedDownchannelReconnects() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -216,7 +216,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func setGatewayIsPersistedAndReconnectedTo() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -230,7 +230,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func wrongCANeverConnects() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         // The system bundle does not know the simulator's per-run CA.
         let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
         let client = try CurlHTTPClient(configuration: .init(caFile: systemBundle))
@@ -259,7 +259,7 @@ struct SimulatorEndToEndTests {
 @Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))
 struct TapToTalkEndToEndTests {
     @Test func stopCaptureArrivesWhileStreamingThenSpeakStreamsBack() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [server]
             speak_chunk_bytes = 1024
             speak_chunk_pause_ms = 10

@@ -13,7 +13,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func serviceUnavailableStormBacksOffThenRecovers() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "status"
             target = "downchannel"
@@ -48,7 +48,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func throttledEventIsRefusedRetryableAndTheConnectionStays() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "status"
             target = "events"
@@ -72,7 +72,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func badRequestIsNotRetryable() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -89,7 +89,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func stalledEventTimesOutWithoutProgress() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "stall"
             target = "events"
@@ -114,7 +114,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func downchannelThatDoesNotAnswerIsAbandonedAndRetried() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "stall"
             target = "downchannel"
@@ -137,7 +137,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func idleConnectionPingsAndAFailedPingReconnects() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "status"
             target = "ping"
@@ -167,7 +167,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func goAwayMovesToANewConnection() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "goaway"
             after_ms = 200
@@ -189,7 +189,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func connectionDroppedMidRecognizeFailsTheUploadAndReconnects() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "drop_mid_recognize"
             after_ms = 200
@@ -215,7 +215,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func malformedRecognizeAnswerIsReportedAndTheConnectionStays() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "malformed_multipart"
             count = 1
@@ -236,7 +236,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func droppedConnectionReconnects() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -247,7 +247,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func malformedDirectiveIsReportedAndTheConnectionCarriesOn() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -265,7 +265,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func fifteenConcurrentEventsShareTheConnection() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
