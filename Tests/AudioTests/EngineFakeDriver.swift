@@ -59,6 +59,11 @@ final class FakePCMDriver: Sendable {
         var sampleRate = 0
         var queuedFrames = 0
         var lastPlayed: ContinuousClock.Instant?
+        /// Frames the paced device played in all; what it had played when dropped; whether it
+        /// ever ran dry while more audio was still to come.
+        var playedFrames = 0
+        var playedWhenDropped = 0
+        var underran = false
     }
 
     let state = Mutex(State())
@@ -84,6 +89,8 @@ final class FakePCMDriver: Sendable {
         let (seconds, attoseconds) = (now - last).components
         let frames = Int(Double(state.sampleRate) * (Double(seconds) + Double(attoseconds) * 1e-18))
         guard frames > 0 else { return }
+        if frames > state.queuedFrames { state.underran = true }
+        state.playedFrames += min(frames, state.queuedFrames)
         state.queuedFrames -= min(frames, state.queuedFrames)
         state.lastPlayed = now
     }
@@ -106,6 +113,8 @@ final class FakePCMDriver: Sendable {
     var calls: [Call] { state.withLock { $0.calls } }
     var written: [Int16] { state.withLock { $0.written } }
     var openHandleCount: Int { state.withLock { $0.openHandles.count } }
+    var playedWhenDropped: Int { state.withLock { $0.playedWhenDropped } }
+    var underran: Bool { state.withLock { $0.underran } }
 
     func script(_ body: (inout State) -> Void) {
         state.withLock { body(&$0) }
@@ -182,7 +191,13 @@ final class FakePCMDriver: Sendable {
                 if let error { throw error }
             },
             drain: { _ throws(ALSAError) in self.record(.drain) },
-            drop: { _ throws(ALSAError) in self.record(.drop) },
+            drop: { _ throws(ALSAError) in
+                self.state.withLock { state in
+                    state.calls.append(.drop)
+                    Self.play(&state)
+                    state.playedWhenDropped = state.playedFrames
+                }
+            },
             delay: { _ throws(ALSAError) in
                 self.state.withLock { state in
                     state.calls.append(.delay)

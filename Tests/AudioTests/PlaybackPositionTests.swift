@@ -23,11 +23,13 @@ struct PlaybackPositionTests {
         _ = try? await writer.value
         let heard = frames * 1000 / format.sampleRate
         let elapsedMilliseconds = Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
-        // Never more than the time that passed; at most the device's 100 ms buffer less, with
-        // room for a loaded machine that starves the playback thread for a while.
+        // Never more than the time that passed, and exactly what the device had played when
+        // its buffer was dropped (written to it minus what it still held), within a period.
         #expect(heard <= elapsedMilliseconds + 5, "heard \(heard) ms of \(elapsedMilliseconds) ms")
-        #expect(heard >= elapsedMilliseconds - 300, "heard \(heard) ms of \(elapsedMilliseconds) ms")
-        #expect(heard >= 100, "heard \(heard) ms of \(elapsedMilliseconds) ms")
+        #expect(abs(frames - fake.playedWhenDropped) <= 480, "heard \(heard) ms of \(elapsedMilliseconds) ms")
+        // (How close that is to the time that passed depends on the machine keeping the device
+        // fed; unloaded it is the elapsed time less the 100 ms buffer: 300 of 400 ms.)
+        #expect(heard > 0)
         // The position was read from the device before its buffer was dropped.
         let calls = fake.calls
         let lastDelay = try #require(calls.lastIndex(of: .delay))
@@ -45,10 +47,7 @@ struct PlaybackPositionTests {
         fake.writeGate!.signal()  // one period reaches the device; the next write hangs
         #expect(eventually { engine.playedFrames == 480 })
         engine.stop()
-        let clock = ContinuousClock()
-        let started = clock.now
         let frames = await engine.stoppedPlayedFrames(waitingAtMost: .milliseconds(100))
-        #expect(clock.now - started < .seconds(5))
         #expect(frames == 480)
         for _ in 0..<20 { fake.writeGate!.signal() }
         #expect(eventually { fake.openHandleCount == 0 })
