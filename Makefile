@@ -30,7 +30,7 @@ SOAK_TURNS ?= 1000
 # (systemd-analyze) and binutils (readelf) for the board tests.
 DEB_PACKAGES := libasound2-dev libgpiod-dev gpiod libcurl4-openssl-dev libopus-dev libmpg123-dev \
 	pulseaudio pulseaudio-utils alsa-utils libasound2-plugins sox libsox-fmt-mp3 espeak-ng lame \
-	qemu-system-x86 busybox-static xz-utils kmod systemd binutils openssl
+	qemu-system-x86 busybox-static xz-utils kmod systemd binutils openssl libqrencode4
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 

@@ -128,7 +128,8 @@ let package = Package(
         ]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "CCurl"]),
         .testTarget(name: "AVSTransportTests", dependencies: [
-            "AVSTransport", "Curl", "AVS",
+            // Appliance and Audio: the session over the real transport and hark-sim.
+            "AVSTransport", "Curl", "AVS", "Appliance", "Audio",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The appliance runtime: control socket, systemd notify and watchdog, supervision.

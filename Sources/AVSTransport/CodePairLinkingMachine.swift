@@ -33,7 +33,9 @@ public enum CodePairPollResult: Sendable, Hashable {
 
 /// Code-based linking as a value (AVS.md "Login with Amazon"): get a code pair, show it, poll
 /// `token` every `interval` (doubled on `slow_down`, at most 60 s) until the user approves;
-/// an invalid or expired pair starts over with a new one.
+/// an invalid or expired pair starts over with a new one. Linking gives up `giveUpAfter` the
+/// start (LWA unreachable all along, or nobody entered the code), so `hark login` ends with a
+/// message instead of retrying forever.
 public struct CodePairLinkingMachine: Sendable {
     public enum Timer: Hashable, Sendable {
         case poll
@@ -41,6 +43,16 @@ public struct CodePairLinkingMachine: Sendable {
         case expiry
         /// Retry a failed `create/codepair`.
         case retry
+        /// Linking took too long: give up.
+        case giveUp
+    }
+
+    /// Why linking gave up.
+    public enum Failure: Sendable, Hashable {
+        /// No code pair could be had before the deadline; the last error seen.
+        case unreachable(lastError: String)
+        /// A code was shown but not approved before the deadline.
+        case notApproved
     }
 
     public enum Input: Sendable, Hashable {
@@ -61,6 +73,8 @@ public struct CodePairLinkingMachine: Sendable {
         case linked(TokenGrant)
         case schedule(Timer, after: Duration)
         case cancel(Timer)
+        /// Linking is over without a link.
+        case failed(Failure)
     }
 
     enum State: Sendable, Hashable {
@@ -70,30 +84,38 @@ public struct CodePairLinkingMachine: Sendable {
         /// `polling` says whether a poll request is out.
         case polling(CodePair, interval: Duration, requestOut: Bool)
         case linked
+        case failed
     }
 
     /// `slow_down` doubles the interval up to this.
     public static let maximumInterval: Duration = .seconds(60)
 
-    private(set) var state = State.idle
-    private let jitter: Jitter
+    /// Ten minutes: what LWA gives a code pair (`expires_in` 600 s).
+    public static let defaultGiveUpAfter: Duration = .seconds(600)
 
-    public init(jitter: Jitter = .system) {
+    private(set) var state = State.idle
+    /// The last failed `create/codepair`, for the message when linking gives up.
+    private var lastFailure = "no answer yet"
+    private let jitter: Jitter
+    private let giveUpAfter: Duration
+
+    public init(jitter: Jitter = .system, giveUpAfter: Duration = Self.defaultGiveUpAfter) {
         self.jitter = jitter
+        self.giveUpAfter = giveUpAfter
     }
 
     public mutating func handle(_ input: Input) -> [Action] {
         switch (state, input) {
-        // Linking starts with a code pair.
-        case (.idle, .start), (.linked, .start):
+        // Linking starts with a code pair, and with the clock that ends it.
+        case (.idle, .start), (.linked, .start), (.failed, .start):
             state = .requestingCodePair(failures: 0)
-            return [.requestCodePair]
+            return [.schedule(.giveUp, after: giveUpAfter), .requestCodePair]
         case (_, .start):
             return []
 
         case (_, .stop):
             state = .idle
-            return [.cancel(.poll), .cancel(.expiry), .cancel(.retry)]
+            return [.cancel(.poll), .cancel(.expiry), .cancel(.retry), .cancel(.giveUp)]
 
         // A pair: show it, poll after one interval, and give up on it when it expires.
         case (.requestingCodePair, .codePairReceived(let pair)):
@@ -101,7 +123,8 @@ public struct CodePairLinkingMachine: Sendable {
             return [.showCode(pair), .schedule(.poll, after: pair.interval), .schedule(.expiry, after: pair.expiresIn)]
 
         // No pair (network, LWA down): retry along the token retry table.
-        case (.requestingCodePair(let failures), .codePairFailed):
+        case (.requestingCodePair(let failures), .codePairFailed(let reason)):
+            lastFailure = reason
             let delay = TokenRefreshMachine.retryDelay(afterFailures: failures + 1, unitRandom: jitter.unitRandom())
             state = .waitingToRetry(failures: failures + 1)
             return [.schedule(.retry, after: delay)]
@@ -118,7 +141,7 @@ public struct CodePairLinkingMachine: Sendable {
         // The user approved: linked.
         case (.polling, .polled(.granted(let grant))):
             state = .linked
-            return [.cancel(.poll), .cancel(.expiry), .linked(grant)]
+            return [.cancel(.poll), .cancel(.expiry), .cancel(.giveUp), .linked(grant)]
 
         // Not yet (or a failed poll): ask again after the interval.
         case (.polling(let pair, let interval, _), .polled(.pending)),
@@ -136,6 +159,16 @@ public struct CodePairLinkingMachine: Sendable {
         case (.polling, .polled(.invalidCodePair)), (.polling, .timerFired(.expiry)):
             state = .requestingCodePair(failures: 0)
             return [.cancel(.poll), .cancel(.expiry), .requestCodePair]
+
+        // Out of time without a code pair: LWA was not reachable (or not answering right).
+        case (.requestingCodePair, .timerFired(.giveUp)), (.waitingToRetry, .timerFired(.giveUp)):
+            state = .failed
+            return [.cancel(.retry), .failed(.unreachable(lastError: lastFailure))]
+
+        // Out of time with a code shown: nobody approved it.
+        case (.polling, .timerFired(.giveUp)):
+            state = .failed
+            return [.cancel(.poll), .cancel(.expiry), .failed(.notApproved)]
 
         // Stale answers and timers.
         case (_, .codePairReceived), (_, .codePairFailed), (_, .polled), (_, .timerFired):

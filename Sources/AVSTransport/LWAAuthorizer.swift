@@ -76,10 +76,12 @@ public actor LWAAuthorizer: AccessTokenProvider {
     }
 
     /// Code-based linking: asks for a code pair, hands it to `showCode` (print the URL and
-    /// code), polls until the user approves, then stores the refresh token. Runs until linked
-    /// or cancelled.
-    public func link(showCode: @escaping @Sendable (CodePair) -> Void) async throws {
-        var linking = CodePairLinkingMachine(jitter: jitter)
+    /// code), polls until the user approves, then stores the refresh token. Runs until linked,
+    /// cancelled, or `giveUpAfter` has passed (then throws `CodePairLinkingError`, which names
+    /// the LWA URL and the fix).
+    public func link(giveUpAfter: Duration = CodePairLinkingMachine.defaultGiveUpAfter,
+                     showCode: @escaping @Sendable (CodePair) -> Void) async throws {
+        var linking = CodePairLinkingMachine(jitter: jitter, giveUpAfter: giveUpAfter)
         var deadlines: [CodePairLinkingMachine.Timer: Duration] = [:]
         var now = Duration.zero
         var inputs: [CodePairLinkingMachine.Input] = [.start]
@@ -113,6 +115,8 @@ public actor LWAAuthorizer: AccessTokenProvider {
                     deadlines[timer] = now + delay
                 case .cancel(let timer):
                     deadlines[timer] = nil
+                case .failed(let failure):
+                    throw CodePairLinkingError(failure: failure, lwaURL: client.configuration.baseURL, after: giveUpAfter)
                 }
             }
         }

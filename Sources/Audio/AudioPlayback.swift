@@ -24,4 +24,13 @@ public protocol AudioPlayback: AnyObject, Sendable {
     var playedFrames: Int { get }
     /// Counters since the last `begin(format:)`.
     var statistics: AudioStatistics { get }
+    /// After `stop()`: the frames the listener heard, from the first sample, once the device's
+    /// position is final (waiting at most `limit` for it). AVS's `offsetInMilliseconds` of
+    /// `SpeechInterrupted`.
+    func stoppedPlayedFrames(waitingAtMost limit: Duration) async -> Int
+}
+
+extension AudioPlayback {
+    /// A speaker whose `playedFrames` is final as soon as `stop()` returns.
+    public func stoppedPlayedFrames(waitingAtMost limit: Duration) async -> Int { playedFrames }
 }

@@ -103,6 +103,25 @@ public final class PlaybackEngine: AudioPlayback {
         current.withLock { $0 }?.stop(device: device)
     }
 
+    /// After `stop()`: the frames heard, once the playback thread has read the device's delay
+    /// and dropped the rest. The thread notices the stop within one period of a working device;
+    /// a device stuck in `snd_pcm_writei` is not waited for beyond `limit`, and then the last
+    /// position measured after a write is the answer.
+    public func stoppedPlayedFrames(waitingAtMost limit: Duration) async -> Int {
+        guard let run = current.withLock({ $0 }) else { return 0 }
+        // A task of its own: the caller is usually a cancelled speech task (barge-in cancels
+        // it), and there `Task.sleep` would return at once and the poll would spin. Polling
+        // (normally for less than one period) needs no continuation with its own timeout.
+        return await Task {
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: limit)
+            while !run.positionIsFinal.load(ordering: .acquiring), clock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(2))
+            }
+            return run.playedFrames.load(ordering: .relaxed)
+        }.value
+    }
+
     public func setVolume(_ volume: Int) {
         self.volume.setting.withLock { $0.volume = min(100, max(0, volume)) }
     }
@@ -139,6 +158,8 @@ final class PlaybackRun: Sendable {
     let ring: PlaybackRing
     let stopSignal = StopSignal()
     let playedFrames = Atomic<Int>(0)
+    /// Set by the playback thread once `playedFrames` no longer changes (stopped and dropped).
+    let positionIsFinal = Atomic<Bool>(false)
     let thread = Mutex<DedicatedThread?>(nil)
 
     private struct Completion {

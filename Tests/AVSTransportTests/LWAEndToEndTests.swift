@@ -12,7 +12,7 @@ struct LWAEndToEndTests {
     }
 
     @Test func refreshGrantCarriesTheClientSecretWhenConfigured() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [auth]
             client_secret = "companion-secret"
             """)
@@ -30,7 +30,7 @@ struct LWAEndToEndTests {
     }
 
     @Test func codeBasedLinkingPollsWithSlowDownThenStoresTheRefreshToken() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [auth]
             access_token = ""
             refresh_token = ""
@@ -64,7 +64,7 @@ struct LWAEndToEndTests {
     }
 
     @Test func refreshGrantThenRevokedRefreshTokenUnlinks() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = TokenStore(directory: directory)

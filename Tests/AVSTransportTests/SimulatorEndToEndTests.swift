@@ -25,7 +25,8 @@ struct Session {
     let log: UpdateLog
 
     init(
-        _ simulator: SimulatorProcess, caFile: String? = nil, timings: ConnectionTimings = .avs, jitter: Jitter = .system
+        _ simulator: SimulatorProcess, caFile: String? = nil, timings: ConnectionTimings = .avs, jitter: Jitter = .system,
+        clock: any Clock<Duration> = ContinuousClock()
     ) async throws {
         self.simulator = simulator
         stateDirectory = try makeTemporaryDirectory()
@@ -38,7 +39,7 @@ struct Session {
         connection = try CurlAVSConnection(
             configuration: .init(
                 endpoint: simulator.url, caFile: caFile ?? simulator.caFile, stateDirectory: stateDirectory, timings: timings),
-            tokens: authorizer, context: { testContext }, jitter: jitter)
+            tokens: authorizer, context: { testContext }, clock: clock, jitter: jitter)
         log = UpdateLog(connection)
     }
 
@@ -71,7 +72,7 @@ func toneL16(seconds: Double) -> [UInt8] {
 @Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))
 struct SimulatorEndToEndTests {
     @Test func connectsThenSynchronizesThenSendsAnEvent() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         let started = ContinuousClock.now
         session.connection.start()
@@ -102,7 +103,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func recognizeStreamsAudioWithPausesAndGetsSpeakWithItsAttachment() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -161,7 +162,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func cancelledRecognizeEndsOnlyItsStream() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -181,7 +182,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func forbiddenEventRefreshesTheTokenAndReconnects() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -202,7 +203,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func closedDownchannelReconnects() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -215,7 +216,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func setGatewayIsPersistedAndReconnectedTo() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -229,7 +230,7 @@ struct SimulatorEndToEndTests {
     }
 
     @Test func wrongCANeverConnects() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         // The system bundle does not know the simulator's per-run CA.
         let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
         let client = try CurlHTTPClient(configuration: .init(caFile: systemBundle))
@@ -258,7 +259,7 @@ struct SimulatorEndToEndTests {
 @Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))
 struct TapToTalkEndToEndTests {
     @Test func stopCaptureArrivesWhileStreamingThenSpeakStreamsBack() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [server]
             speak_chunk_bytes = 1024
             speak_chunk_pause_ms = 10
@@ -274,26 +275,29 @@ struct TapToTalkEndToEndTests {
             "SpeechRecognizer", "Recognize",
             ["profile": "NEAR_FIELD", "format": "AUDIO_L16_RATE_16000_CHANNELS_1", "initiator": ["type": "TAP", "payload": [:]]],
             dialog: "dialog-tap", context: true)
-        let audio = toneL16(seconds: 5)
+        // Up to 60 s of audio: far more than any loaded machine needs to get 600 ms across.
+        let audio = toneL16(seconds: 60)
         let upload = session.connection.beginRecognize(recognize)
         let started = ContinuousClock.now
         var sent = 0
         func isStopCapture(_ update: ConnectionUpdate) -> Bool {
             if case .directive(let directive) = update { directive.header.name == "StopCapture" } else { false }
         }
-        // 10 ms chunks paced in real time, as a microphone delivers them.
+        // 10 ms chunks paced in real time, as a microphone delivers them, until StopCapture.
         while sent < audio.count, !session.log.all.contains(where: isStopCapture) {
             upload.write(audio[sent..<sent + 320])
             sent += 320
             try await Task.sleep(until: started + .milliseconds(10 * sent / 320))
         }
+        // The property, independent of how fast this machine is: StopCapture came while the
+        // body was still open (the server read the audio as it streamed and asked to stop
+        // after 600 ms of it), not after the audio ran out.
+        #expect(session.log.all.contains(where: isStopCapture))
+        #expect(sent < audio.count)
         upload.finish()
         let finishedAt = ContinuousClock.now
-        #expect(session.log.all.contains(where: isStopCapture))
-        // The server asked to stop after 600 ms of audio, before the 5 s of audio were all sent:
-        // it was reading while we streamed. (The upper bound leaves room for a loaded machine.)
         let streamed = Double(sent) / 32.0
-        #expect(streamed >= 600 && streamed < 4500, "\(streamed) ms of audio streamed before StopCapture")
+        #expect(streamed >= 600, "\(streamed) ms of audio streamed before StopCapture")
         #expect(await upload.result == .delivered(status: 200))
         let speakAt = try #require(session.log.time { if case .directive(let d) = $0 { d.header.name == "Speak" } else { false } })
         let firstByteAt = try #require(session.log.time { if case .attachmentData = $0 { true } else { false } })

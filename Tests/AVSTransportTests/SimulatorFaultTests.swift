@@ -13,32 +13,42 @@ struct SimulatorFaultTests {
     }
 
     @Test func serviceUnavailableStormBacksOffThenRecovers() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "status"
             target = "downchannel"
             status = 503
             count = 3
             """)
-        let session = try await Session(simulator, jitter: .fixed(0))
-        let started = ContinuousClock.now
+        // Backoff on a manual clock: each retry waits for the clock, however loaded the machine.
+        let clock = ManualClock()
+        let session = try await Session(simulator, jitter: .fixed(0), clock: clock)
         session.connection.start()
-        // 2.125 s of backoff; the rest of the wait is room for a loaded machine.
+        func waiting(_ failures: Int) -> Bool {
+            session.log.states.contains { if case .waitingToReconnect(failures, _) = $0 { true } else { false } }
+        }
+        for (failures, backoff) in [(1, 125), (2, 500), (3, 1500)] {
+            #expect(await session.log.wait(timeout: .seconds(30)) { _ in waiting(failures) })
+            // No new attempt until the backoff has passed on the clock.
+            await clock.advance(by: .milliseconds(backoff - 25), step: .milliseconds(25))
+            #expect(session.log.states.last == .waitingToReconnect(failures: failures, retryIn: .milliseconds(backoff)))
+            await clock.advance(by: .milliseconds(25), step: .milliseconds(25))
+        }
         #expect(await session.log.wait(timeout: .seconds(30)) { session.log.connectedCount($0) == 1 })
-        let elapsed = ContinuousClock.now - started
         #expect(session.log.states == [
             .connecting, .waitingToReconnect(failures: 1, retryIn: .milliseconds(125)),
             .connecting, .waitingToReconnect(failures: 2, retryIn: .milliseconds(500)),
             .connecting, .waitingToReconnect(failures: 3, retryIn: .milliseconds(1500)),
             .connecting, .connected,
         ])
-        #expect(elapsed >= .milliseconds(2125))
+        let elapsed = clock.now.offset
+        #expect(elapsed == .milliseconds(2125))
         print("503 storm of 3: connected after \(elapsed)")
         await session.close()
     }
 
     @Test func throttledEventIsRefusedRetryableAndTheConnectionStays() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "status"
             target = "events"
@@ -62,7 +72,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func badRequestIsNotRetryable() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -79,7 +89,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func stalledEventTimesOutWithoutProgress() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "stall"
             target = "events"
@@ -104,7 +114,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func downchannelThatDoesNotAnswerIsAbandonedAndRetried() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "stall"
             target = "downchannel"
@@ -127,7 +137,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func idleConnectionPingsAndAFailedPingReconnects() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "status"
             target = "ping"
@@ -157,7 +167,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func goAwayMovesToANewConnection() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "goaway"
             after_ms = 200
@@ -179,7 +189,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func connectionDroppedMidRecognizeFailsTheUploadAndReconnects() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "drop_mid_recognize"
             after_ms = 200
@@ -205,7 +215,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func malformedRecognizeAnswerIsReportedAndTheConnectionStays() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "malformed_multipart"
             count = 1
@@ -226,7 +236,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func droppedConnectionReconnects() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -237,7 +247,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func malformedDirectiveIsReportedAndTheConnectionCarriesOn() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })
@@ -255,7 +265,7 @@ struct SimulatorFaultTests {
     }
 
     @Test func fifteenConcurrentEventsShareTheConnection() async throws {
-        let simulator = try SimulatorProcess()
+        let simulator = try await SimulatorProcess()
         let session = try await Session(simulator)
         session.connection.start()
         #expect(await session.log.wait { session.log.connectedCount($0) == 1 })

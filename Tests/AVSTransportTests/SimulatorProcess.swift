@@ -25,7 +25,7 @@ final class SimulatorProcess: Sendable {
     /// A client trusting the run's CA, for the control API.
     let control: CurlHTTPClient
 
-    init(scenario: String? = nil) throws {
+    init(scenario: String? = nil) async throws {
         runDirectory = try makeTemporaryDirectory()
         var arguments = ["--host", "127.0.0.1", "--port", "0", "--run-dir", runDirectory]
         if let scenario {
@@ -41,15 +41,20 @@ final class SimulatorProcess: Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Read until the ready line: "hark-sim: listening on https://127.0.0.1:PORT ca=PATH".
-        var text = ""
-        let deadline = Date().addingTimeInterval(30)
-        func hasReadyLine() -> Bool {
-            text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().contains { $0.contains("listening on") }
-        }
-        while !hasReadyLine(), Date() < deadline {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
+        // The reads block, so they run on a thread of their own, not the cooperative pool.
+        let reader = output.fileHandleForReading
+        let text = try await offPool {
+            var text = ""
+            let deadline = Date().addingTimeInterval(30)
+            func hasReadyLine() -> Bool {
+                text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().contains { $0.contains("listening on") }
+            }
+            while !hasReadyLine(), Date() < deadline {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            return text
         }
         // Keep draining, so a chatty simulator never blocks on a full pipe.
         output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }

@@ -120,7 +120,7 @@ struct TokenRig {
 
     @Test func pollsEveryIntervalAndDoublesOnSlowDownUpToSixtySeconds() {
         var machine = CodePairLinkingMachine(jitter: .fixed(0.5))
-        #expect(machine.handle(.start) == [.requestCodePair])
+        #expect(machine.handle(.start) == [.schedule(.giveUp, after: .seconds(600)), .requestCodePair])
         #expect(machine.handle(.codePairReceived(pair)) == [
             .showCode(pair), .schedule(.poll, after: .seconds(5)), .schedule(.expiry, after: .seconds(600)),
         ])
@@ -142,7 +142,7 @@ struct TokenRig {
         _ = machine.handle(.codePairReceived(pair))
         _ = machine.handle(.timerFired(.poll))
         let grant = TokenGrant(accessToken: AccessToken("a"), refreshToken: RefreshToken("r"), expiresIn: .seconds(3600))
-        #expect(machine.handle(.polled(.granted(grant))) == [.cancel(.poll), .cancel(.expiry), .linked(grant)])
+        #expect(machine.handle(.polled(.granted(grant))) == [.cancel(.poll), .cancel(.expiry), .cancel(.giveUp), .linked(grant)])
         #expect(machine.handle(.timerFired(.poll)).isEmpty)
     }
 

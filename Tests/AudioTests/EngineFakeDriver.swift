@@ -54,6 +54,16 @@ final class FakePCMDriver: Sendable {
         var openHandles: Set<Int> = []
         /// The period the fake device chooses, when set (otherwise the one asked for).
         var periodFrames: Int?
+        /// A paced device: the buffer size it was given, what it holds, and when it last played.
+        var bufferFrames = 0
+        var sampleRate = 0
+        var queuedFrames = 0
+        var lastPlayed: ContinuousClock.Instant?
+        /// Frames the paced device played in all; what it had played when dropped; whether it
+        /// ever ran dry while more audio was still to come.
+        var playedFrames = 0
+        var playedWhenDropped = 0
+        var underran = false
     }
 
     let state = Mutex(State())
@@ -62,14 +72,49 @@ final class FakePCMDriver: Sendable {
     /// Microseconds each read takes, so a capture thread does not spin a core.
     let readMicroseconds: UInt32
 
-    init(gatedWrites: Bool = false, readMicroseconds: UInt32 = 200) {
+    /// When true, the device plays in real time: it holds at most its buffer, a write waits
+    /// for room, and `delay` is what it still holds (like a sound card or a sound server).
+    let paced: Bool
+
+    init(gatedWrites: Bool = false, readMicroseconds: UInt32 = 200, paced: Bool = false) {
         self.writeGate = gatedWrites ? DispatchSemaphore(value: 0) : nil
         self.readMicroseconds = readMicroseconds
+        self.paced = paced
+    }
+
+    /// Plays what the paced device holds up to now (from its first write on).
+    private static func play(_ state: inout State) {
+        let now = ContinuousClock.now
+        guard let last = state.lastPlayed else { return }
+        let (seconds, attoseconds) = (now - last).components
+        let frames = Int(Double(state.sampleRate) * (Double(seconds) + Double(attoseconds) * 1e-18))
+        guard frames > 0 else { return }
+        if frames > state.queuedFrames { state.underran = true }
+        state.playedFrames += min(frames, state.queuedFrames)
+        state.queuedFrames -= min(frames, state.queuedFrames)
+        state.lastPlayed = now
+    }
+
+    /// Waits until the paced device has room for `frames`, then queues them.
+    private func queue(_ frames: Int) {
+        while true {
+            let queued = state.withLock { state -> Bool in
+                Self.play(&state)
+                guard state.queuedFrames + frames <= max(state.bufferFrames, frames) else { return false }
+                if state.lastPlayed == nil { state.lastPlayed = .now }
+                state.queuedFrames += frames
+                return true
+            }
+            if queued { return }
+            usleep(1000)
+        }
     }
 
     var calls: [Call] { state.withLock { $0.calls } }
     var written: [Int16] { state.withLock { $0.written } }
     var openHandleCount: Int { state.withLock { $0.openHandles.count } }
+    var playedWhenDropped: Int { state.withLock { $0.playedWhenDropped } }
+    var underran: Bool { state.withLock { $0.underran } }
 
     func script(_ body: (inout State) -> Void) {
         state.withLock { body(&$0) }
@@ -98,6 +143,10 @@ final class FakePCMDriver: Sendable {
                 self.state.withLock { state in
                     state.calls.append(.hardwareParameters)
                     state.channels = wanted.channels
+                    state.bufferFrames = wanted.bufferFrames
+                    state.sampleRate = wanted.sampleRate
+                    state.queuedFrames = 0
+                    state.lastPlayed = nil
                     var chosen = wanted
                     if let period = state.periodFrames { chosen.periodFrames = period }
                     return chosen
@@ -121,6 +170,7 @@ final class FakePCMDriver: Sendable {
             },
             writeInterleaved: { _, buffer, frames throws(ALSAError) in
                 self.writeGate?.wait()
+                if self.paced { self.queue(frames) }
                 let error: ALSAError? = self.state.withLock { state in
                     state.calls.append(.write(frames: frames))
                     if !state.writeErrors.isEmpty, let error = state.writeErrors.removeFirst() { return error }
@@ -141,10 +191,19 @@ final class FakePCMDriver: Sendable {
                 if let error { throw error }
             },
             drain: { _ throws(ALSAError) in self.record(.drain) },
-            drop: { _ throws(ALSAError) in self.record(.drop) },
+            drop: { _ throws(ALSAError) in
+                self.state.withLock { state in
+                    state.calls.append(.drop)
+                    Self.play(&state)
+                    state.playedWhenDropped = state.playedFrames
+                }
+            },
             delay: { _ throws(ALSAError) in
-                self.record(.delay)
-                return 0
+                self.state.withLock { state in
+                    state.calls.append(.delay)
+                    Self.play(&state)
+                    return state.queuedFrames
+                }
             },
             available: { _ throws(ALSAError) in 0 },
             close: { handle throws(ALSAError) in

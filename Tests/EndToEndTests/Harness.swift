@@ -128,6 +128,13 @@ final class PulseDaemon {
         keeper = try Child("/usr/bin/parec", ["--device=e2e_speaker.monitor", "--latency-msec=10", "--raw", "--rate=8000", "--channels=1"],
                            environment: environment)
         Thread.sleep(forTimeInterval: 0.3)
+        // A fresh daemon holds its first playback stream back for 0.6 to 1.5 s (measured with
+        // aplay: 2.45 s for a 1 s file, then 1.02 s). Play that first stream here, so the tests
+        // time hark's speech and not the daemon's warm-up.
+        let silence = self.directory.appendingPathComponent("warm-up.raw")
+        try Data(count: 4800).write(to: silence)
+        _ = try Child.run("/usr/bin/pacat", ["--playback", "--raw", "--rate=24000", "--channels=1", "--format=s16le", silence.path],
+                          environment: environment)
     }
 
     var environment: [String: String] {
@@ -201,8 +208,8 @@ struct Device {
     }
 
     /// `hark <arguments> --config hark.toml`, waiting for it to exit.
-    func hark(_ arguments: [String]) throws -> Outcome {
-        var environment = ProcessInfo.processInfo.environment
+    func hark(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         environment["ALSA_CONFIG_PATH"] = "/usr/share/alsa/alsa.conf:" + directory.appendingPathComponent("asound.conf").path
         environment["HARK_LOG_LEVEL"] = "info"
         for (key, value) in pulse?.environment ?? [:] { environment[key] = value }

@@ -77,6 +77,10 @@ import Testing
         let login = try device.hark(["login"])
         #expect(login.status == 0, "\(login.stderr)")
         #expect(login.has("enter the code"))
+        // libqrencode4 is installed for the tests: a QR code in half blocks, no install hint.
+        #expect(login.has("scan this with a phone"))
+        #expect(login.transcript.filter { $0.contains("▀") || $0.contains("▄") }.count > 10)
+        #expect(!login.has("apt install libqrencode4"))
         let path = device.directory.appendingPathComponent("state/refresh-token").path
         #expect(login.has("stored in \(path)"))
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -86,5 +90,16 @@ import Testing
         #expect(!login.transcript.joined().contains(token) && !login.stderr.contains(token))
         let turn = try device.run()
         #expect(turn.status == 0, "\(turn.stderr)")
+    }
+
+    @Test func withoutLibqrencodeLoginSaysHowToGetTheQRCode() throws {
+        let simulator = try Simulator(scenario: "[auth]\npoll_interval_s = 1\npending_polls = 0\nslow_down_polls = []\nrefresh_token = \"\"\n",
+                                      in: try Harness.temporaryDirectory("login-noqr"))
+        let device = try Device(simulator: simulator, linked: false)
+        let login = try device.hark(["login"], environment: ["HARK_QRENCODE_LIBRARY": "libhark-no-such-qrencode.so.9"])
+        #expect(login.status == 0, "\(login.stderr)")
+        #expect(login.has("enter the code"))
+        #expect(login.has("apt install libqrencode4"))
+        #expect(!login.transcript.contains { $0.contains("▀") || $0.contains("▄") })
     }
 }

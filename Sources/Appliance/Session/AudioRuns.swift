@@ -65,12 +65,25 @@ enum MicrophoneStreaming {
 enum SpeechPlaying {
     struct Stopped: Error {}
 
+    /// How long a Speak waits for the first bytes of its attachment: a reply whose MP3 part
+    /// never comes (a broken response, a lost stream) must not hold the turn forever.
+    static let attachmentTimeout: Duration = .seconds(10)
+
     static func run(attachment: AsyncStream<[UInt8]>, playback: any AudioPlayback, run: Int, stop: StopFlag,
+                    clock: any Clock<Duration>, attachmentTimeout: Duration = attachmentTimeout,
                     report: @escaping @Sendable (AudioReport) -> Void) async {
+        let attachment = AttachmentDeadline.stream(attachment, firstBytesWithin: attachmentTimeout, clock: clock)
+        defer { attachment.cancel() }
+        await play(attachment.bytes, playback: playback, run: run, stop: stop, report: report)
+    }
+
+    private static func play(_ attachment: AsyncStream<[UInt8]>, playback: any AudioPlayback, run: Int, stop: StopFlag,
+                             report: @escaping @Sendable (AudioReport) -> Void) async {
         var format: MP3Format?
-        func milliseconds() -> Int {
+        /// Frames heard as milliseconds from the speech's first sample.
+        func milliseconds(_ frames: Int) -> Int {
             guard let format, format.sampleRate > 0 else { return 0 }
-            return playback.playedFrames * 1000 / format.sampleRate
+            return frames * 1000 / format.sampleRate
         }
         func play(_ chunk: MP3Chunk) async throws {
             if stop.isStopped { throw Stopped() }
@@ -92,13 +105,17 @@ enum SpeechPlaying {
                 if stop.isStopped { throw Stopped() }
             }
             if stop.isStopped { throw Stopped() }
+            guard decoder.bytesFed > 0 else { throw AttachmentDeadline.Missing() }
             for chunk in try decoder.finish() { try await play(chunk) }
             guard format != nil else { throw MP3Error.notMP3(bytesFed: decoder.bytesFed) }
             try await playback.finish()
-            report(.playbackFinished(run: run, milliseconds: milliseconds()))
+            report(.playbackFinished(run: run, milliseconds: milliseconds(playback.playedFrames)))
         } catch {
             if stop.isStopped {
-                report(.playbackStopped(run: run, milliseconds: milliseconds()))
+                // The offset is what the listener heard, so wait for the device's final
+                // position (one period at most on a working device).
+                let frames = await playback.stoppedPlayedFrames(waitingAtMost: .milliseconds(200))
+                report(.playbackStopped(run: run, milliseconds: milliseconds(frames)))
             } else {
                 playback.stop()
                 report(.playbackFailed(run: run, "\(error)"))

@@ -37,6 +37,9 @@ public actor SessionService {
         }
     }
 
+    /// How long stopping waits for queued events to be sent.
+    static let drainLimit: Duration = .seconds(2)
+
     private(set) var session: DialogSession
     private let services: Services
     private let micFormat: MicrophoneFormat
@@ -126,12 +129,23 @@ public actor SessionService {
         } onCancel: {
             inbox.finish()
         }
+        // Events already queued (a VolumeChanged right after the last speech) still go out,
+        // for at most `drainLimit`, before the connection closes.
+        // (In a task of its own: this one is cancelled, and a cancelled sleep ends at once.)
+        eventQueue.finish()
+        await Task { [clock = services.clock] in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await sender.value }
+                group.addTask { try? await clock.sleep(for: Self.drainLimit) }
+                await group.next()
+                group.cancelAll()
+            }
+        }.value
+        sender.cancel()
         // Waits for the curl thread: a rebuilt session must not leave one behind, and the
         // process must not exit while one still runs (OpenSSL's exit-time cleanup).
         connection.shutdown()
         forwarder.cancel()
-        eventQueue.finish()
-        sender.cancel()
         upload?.stop.stop()
         services.capture.stop()
         speech?.stop.stop()
@@ -198,6 +212,9 @@ public actor SessionService {
             if case .delivered = result {} else {
                 logger.warning("Recognize not answered", metadata: ["result": "\(result)"])
                 observe(.eventFailed("SpeechRecognizer.Recognize", "\(result)"))
+                // Refused (429, 5xx) or failed while the user still speaks: nobody listens any
+                // more, so close the microphone now rather than at the capture cap.
+                if upload != nil { feed(.captureStopped) }
             }
             endUnfinishedAttachments()
             feed(.recognizeFinished)
@@ -282,9 +299,11 @@ public actor SessionService {
             let stop = StopFlag()
             let run = runCounter
             let attachment = attachments.take(contentID)
-            let (playback, inbox) = (services.playback, self.inbox)
+            let (playback, inbox, clock) = (services.playback, self.inbox, services.clock)
             let task = Task {
-                await SpeechPlaying.run(attachment: attachment, playback: playback, run: run, stop: stop) { inbox.yield(.audio($0)) }
+                await SpeechPlaying.run(attachment: attachment, playback: playback, run: run, stop: stop, clock: clock) {
+                    inbox.yield(.audio($0))
+                }
             }
             speech = (run, stop, task)
         case .stopPlayback:

@@ -25,7 +25,7 @@ struct PlaybackLoop {
         while true {
             switch stream.ring.take(into: buffer) {
             case .stopped:
-                try? connection.pcm?.drop()
+                stopAndRecordPosition(audioFrames: audioFrames, deviceFrames: deviceFrames)
                 return .stopped
             case .drained:
                 try? connection.pcm?.drain()
@@ -43,7 +43,7 @@ struct PlaybackLoop {
                 }
                 gain.apply(to: buffer, channels: channels)
                 guard write(buffer, frames: periodFrames, channels: channels) else {
-                    try? connection.pcm?.drop()
+                    stopAndRecordPosition(audioFrames: audioFrames, deviceFrames: deviceFrames)
                     return .stopped
                 }
                 audioFrames += count / channels
@@ -53,6 +53,17 @@ struct PlaybackLoop {
                 stream.playedFrames.store(max(0, min(audioFrames, deviceFrames - delay)), ordering: .relaxed)
             }
         }
+    }
+
+    /// Barge-in: what the listener heard is what the device took minus what it still holds, read
+    /// (`snd_pcm_delay`) just before `snd_pcm_drop` throws the rest away. The position is final
+    /// from here on, so a reader waiting for it (`PlaybackEngine.stoppedPlayedFrames`) may go.
+    private func stopAndRecordPosition(audioFrames: Int, deviceFrames: Int) {
+        if let delay = try? connection.pcm?.delay() {
+            stream.playedFrames.store(max(0, min(audioFrames, deviceFrames - max(0, delay))), ordering: .relaxed)
+        }
+        try? connection.pcm?.drop()
+        stream.positionIsFinal.store(true, ordering: .releasing)
     }
 
     /// Writes one whole period, recovering underruns and reopening a lost device. Returns
