@@ -29,7 +29,7 @@ struct FaultMatrixTransportTests {
     }
 
     @Test func forbiddenEventRefreshesTheTokenAndTheNextEventGoesThrough() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "status"
             target = "events"
@@ -56,7 +56,7 @@ struct FaultMatrixTransportTests {
     }
 
     @Test func forbiddenPingReconnectsWithAFreshToken() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "status"
             target = "ping"
@@ -84,7 +84,7 @@ struct FaultMatrixTransportTests {
     }
 
     @Test func recognizeAnswerStalledSixtySecondsIsAbandoned() async throws {
-        let simulator = try SimulatorProcess(scenario: """
+        let simulator = try await SimulatorProcess(scenario: """
             [[fault]]
             kind = "stall"
             target = "recognize"
