@@ -38,6 +38,8 @@ import Glibc
         try await waitFor("both SetAlertSucceeded", seconds: 30) { simulator.alertEvents.count >= 2 }
         #expect(simulator.alertEvents == ["SetAlertSucceeded tea", "SetAlertSucceeded eggs"])
         #expect(try device.storedAlertTokens() == ["tea", "eggs"])
+        let indicator = device.directory.appendingPathComponent("state/indicator.json").path
+        try await waitFor("the notification indicator stored", seconds: 30) { FileManager.default.fileExists(atPath: indicator) }
 
         // The cloud goes away before the timers are due.
         await end(simulator.pid)
@@ -283,6 +285,10 @@ final class AlertDevice {
             playback_device = "e2e_speaker"
             [session]
             trigger = "none"
+            [feedback]
+            earcons = false
+            [control]
+            socket = "\(directory.path)/run/control.sock"
             """.write(to: directory.appendingPathComponent("hark.toml"), atomically: true, encoding: .utf8)
     }
 

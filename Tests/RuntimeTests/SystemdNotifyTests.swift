@@ -58,9 +58,11 @@ import Testing
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
         let mean = gaps.isEmpty ? .zero : gaps.reduce(.zero, +) / gaps.count
         print("watchdog: \(times.count) pings in 2 s at a 400 ms period, mean gap \(mean), longest \(gaps.max() ?? .zero)")
-        // 200 ms apart: about 10 in 2 s; a loaded machine may lose a few, never gain many.
-        #expect(times.count >= 4 && times.count <= 12)
-        #expect((gaps.max() ?? .zero) < .milliseconds(400))
+        // 200 ms apart: about 10 in 2 s; a loaded machine may delay a few, never gain many. The
+        // median gap tells half the period from the whole period even when some pings are late.
+        let median = gaps.sorted()[gaps.count / 2]
+        #expect(times.count >= 3 && times.count <= 12)
+        #expect(median > .milliseconds(150) && median < .milliseconds(300), "median gap \(median)")
     }
 
     @Test func aHungSessionStopsThePingsUntilItAnswersAgain() async throws {
