@@ -28,8 +28,9 @@ struct PlaybackPositionTests {
         #expect(heard <= elapsedMilliseconds + 5, "heard \(heard) ms of \(elapsedMilliseconds) ms")
         #expect(abs(frames - fake.playedWhenDropped) <= 480, "heard \(heard) ms of \(elapsedMilliseconds) ms")
         // (How close that is to the time that passed depends on the machine keeping the device
-        // fed; unloaded it is the elapsed time less the 100 ms buffer: 300 of 400 ms.)
-        #expect(heard > 0)
+        // fed; unloaded it is the elapsed time less the 100 ms buffer: 300 of 400 ms. A starved
+        // machine may not have fed it at all, so no lower bound here; the PulseAudio end-to-end
+        // test checks the window on a real paced device.)
         // The position was read from the device before its buffer was dropped.
         let calls = fake.calls
         let lastDelay = try #require(calls.lastIndex(of: .delay))
