@@ -66,6 +66,11 @@ device_serial = "container-0001"
 dir = "/mnt/state"
 [session]
 trigger = "none"
+[feedback]
+# The check below compares what the sink heard with the reply alone.
+earcons = false
+[control]
+socket = "/mnt/state/control.sock"
 TOML
 
 unshare --mount --propagation private -- /bin/sh -c '
