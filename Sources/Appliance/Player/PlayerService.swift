@@ -70,7 +70,7 @@ public actor PlayerService {
     private let contextEntry: Mutex<ContextEntry>
     private var runCounter = 0
     private var stream: (run: Int, control: StreamControl, task: Task<Void, Never>)?
-    private var timers: [AudioPlayer.AudioPlayerTimer: (generation: Int, task: Task<Void, Never>)] = [:]
+    private var timers = ClockTimers<AudioPlayer.AudioPlayerTimer>()
     private var focus = ContentFocus.foreground
     private var speaker = (volume: 50, muted: false)
     private var contentActive = false
@@ -133,7 +133,7 @@ public actor PlayerService {
         stream?.control.stop()
         stream?.task.cancel()
         playback.stop()
-        for timer in timers.values { timer.task.cancel() }
+        timers.cancelAll()
         fetcher?.shutdown()
     }
 
@@ -150,8 +150,7 @@ public actor PlayerService {
         case .report(let report):
             handle(report)
         case .timer(let timer, let generation):
-            guard timers[timer]?.generation == generation else { return }
-            timers[timer] = nil
+            guard timers.take(timer, generation: generation) else { return }
             feed(.timerFired(timer))
         case .focus(let newFocus):
             guard newFocus != focus else { return }
@@ -228,17 +227,12 @@ public actor PlayerService {
         case .resume:
             stream?.control.resume()
         case .schedule(let timer, let delay):
-            timers[timer]?.task.cancel()
-            runCounter += 1
-            let (generation, clock, inbox) = (runCounter, self.clock, self.inbox)
-            timers[timer] = (generation, Task {
-                do {
-                    try await clock.sleep(for: delay)
-                    inbox.yield(.timer(timer, generation: generation))
-                } catch {}
-            })
+            let inbox = self.inbox
+            timers.schedule(timer, after: delay, on: self.clock) { timer, generation in
+                inbox.yield(.timer(timer, generation: generation))
+            }
         case .cancel(let timer):
-            timers.removeValue(forKey: timer)?.task.cancel()
+            timers.cancel(timer)
         }
     }
 

@@ -58,7 +58,7 @@ public actor SessionService {
     private var upload: (run: Int, upload: RecognizeUpload, stop: StopFlag)?
     private var recognizeMessageId: String?
     private var speech: (run: Int, stop: StopFlag, task: Task<Void, Never>)?
-    private var timers: [TimerID: (generation: Int, task: Task<Void, Never>)] = [:]
+    private var timers = ClockTimers<TimerID>()
     private var connected = false
     let eventQueue: AsyncStream<Event>.Continuation
     private let events: AsyncStream<Event>
@@ -150,7 +150,7 @@ public actor SessionService {
         services.capture.stop()
         speech?.stop.stop()
         services.playback.stop()
-        for timer in timers.values { timer.task.cancel() }
+        timers.cancelAll()
     }
 
     // MARK: - Inputs
@@ -170,8 +170,7 @@ public actor SessionService {
         case .audio(let report):
             handle(report)
         case .timer(let timer, let generation):
-            guard timers[timer]?.generation == generation else { return }
-            timers[timer] = nil
+            guard timers.take(timer, generation: generation) else { return }
             feed(.timerFired(timer))
         }
     }
@@ -324,17 +323,12 @@ public actor SessionService {
                 logger.error("cannot store the speaker settings", metadata: ["error": "\(error)"])
             }
         case .schedule(let timer, let delay):
-            timers[timer]?.task.cancel()
-            runCounter += 1
-            let (generation, clock, inbox) = (runCounter, services.clock, self.inbox)
-            timers[timer] = (generation, Task {
-                do {
-                    try await clock.sleep(for: delay)
-                    inbox.yield(.timer(timer, generation: generation))
-                } catch {}
-            })
+            let inbox = self.inbox
+            timers.schedule(timer, after: delay, on: services.clock) { timer, generation in
+                inbox.yield(.timer(timer, generation: generation))
+            }
         case .cancel(let timer):
-            timers.removeValue(forKey: timer)?.task.cancel()
+            timers.cancel(timer)
         case .stateChanged(let state):
             logger.info("dialog \(state.rawValue)")
             observe(.state(state))
