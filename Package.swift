@@ -120,16 +120,16 @@ let package = Package(
         ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CALSA", "CGPIOD", "CCurl", "COpus", "CMPG123"]),
         .testTarget(name: "HarkCLITests", dependencies: [
-            "hark", .product(name: "Logging", package: "swift-log"),
+            "hark", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AVSTests", dependencies: ["AVS"]),
         .testTarget(name: "GPIOTests", dependencies: [
-            "GPIO", "CGPIOD", "Appliance", "Audio", "ALSA", "AVS", .product(name: "Logging", package: "swift-log"),
+            "GPIO", "CGPIOD", "Appliance", "Audio", "ALSA", "AVS", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "CCurl"]),
         .testTarget(name: "AVSTransportTests", dependencies: [
             // Appliance and Audio: the session over the real transport and hark-sim.
-            "AVSTransport", "Curl", "AVS", "Appliance", "Audio",
+            "AVSTransport", "Curl", "AVS", "Appliance", "Audio", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The appliance runtime: control socket, systemd notify and watchdog, supervision.
@@ -138,13 +138,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // A child process for the kill -9 test: writes refresh tokens in a loop through TokenStore.
+        // What several test targets share: the manual clock, the spawn file actions.
+        .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .executableTarget(name: "token-writer", dependencies: ["AVSTransport"], path: "Tests/Support/token-writer"),
         .testTarget(name: "ApplianceTests", dependencies: [
-            "Appliance", "AVS", "AVSTransport", "Audio", "Curl",
+            "Appliance", "AVS", "AVSTransport", "Audio", "Curl", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Whole turns: the hark and hark-sim executables on loopback, real ALSA file PCMs.
-        .testTarget(name: "EndToEndTests"),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"], exclude: ["Corpus", "tomllib-compare.py"]),
         .testTarget(name: "HarkSimulatorTests", dependencies: ["HarkSimulator", "Opus", "Audio"]),
     ],

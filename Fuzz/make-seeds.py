@@ -98,7 +98,22 @@ def dialog_seeds():
         write("dialog-session", name, data)
 
 
+def control_line_seeds():
+    """Byte 0 seeds the chunking of the stream; the rest is what a client writes."""
+    seeds = {
+        "tap-volume": b'{"cmd":"tap"}\n{"cmd":"volume","value":40}\n',
+        "mute-status-events": b'{"cmd":"mute","value":true}\r\n{"cmd":"status"}\n{"cmd":"events"}\n',
+        "press-release-stop": b'{"cmd":"press"}\n{"cmd":"release"}\n{"cmd":"stop"}\n',
+        "refusals": b'{"cmd":"volume","value":100.5}\n{"cmd":"volume","value":"40"}\n{"cmd":"mute","value":1}\n'
+                    b'[1,2]\n\n  \n{"cmd":"dance"}\nnot json\n{}\n',
+        "long-line": b'{"cmd":"' + b"a" * 200 + b'"}\n{"cmd":"tap"}\n',
+    }
+    for index, (name, data) in enumerate(sorted(seeds.items())):
+        write("control-line", name, bytes([7 * index + 1]) + data)
+
+
 if __name__ == "__main__":
     os.chdir(ROOT)
     multipart_seeds()
     dialog_seeds()
+    control_line_seeds()

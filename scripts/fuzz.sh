@@ -23,13 +23,14 @@ declare -A sources=(
     [multipart-reader]="Sources/AVS"
     [dialog-session]="Sources/AVS"
     [toml-parser]="Sources/TOML"
+    [control-line]="Sources/AVS Sources/Appliance/Runtime/Control/ControlCommand.swift Sources/Appliance/Runtime/Control/ControlLineSplitter.swift"
 )
 # Longest input per target: multipart bodies need room for a few parts; programs stay short so
 # one input runs in well under a millisecond.
-declare -A max_len=([multipart-reader]=8192 [dialog-session]=2048 [toml-parser]=4096)
+declare -A max_len=([multipart-reader]=8192 [dialog-session]=2048 [toml-parser]=4096 [control-line]=4096)
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(multipart-reader dialog-session toml-parser)
+[ ${#targets[@]} -gt 0 ] || targets=(multipart-reader dialog-session toml-parser control-line)
 
 harness_of() {
     find "Fuzz/$(echo "$1" | sed -E 's/(^|-)([a-z])/\U\2/g')" -name '*.swift' | sort
@@ -41,6 +42,19 @@ build() {
     # shellcheck disable=SC2086
     files=$(find ${sources[$target]} -name '*.swift' | sort)
     mkdir -p "$out"
+    # Everything is compiled as one module, so a file's `import` of another of our modules
+    # is dropped (into a copy under $out/src/<target>).
+    local copies="$out/src/$target" file
+    rm -rf "$copies" && mkdir -p "$copies"
+    files=$(for file in $files; do
+        if grep -qE '^import (AVS|TOML|Audio|Appliance)$' "$file"; then
+            mkdir -p "$copies/$(dirname "$file")"
+            sed -E '/^import (AVS|TOML|Audio|Appliance)$/d' "$file" > "$copies/$file"
+            echo "$copies/$file"
+        else
+            echo "$file"
+        fi
+    done)
     # shellcheck disable=SC2046
     "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld \
         -module-name FuzzTarget $files $(harness_of "$target") -o "$out/$target"

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import AVSTransport
+import TestSupport
 
 @Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))
 struct LWAEndToEndTests {

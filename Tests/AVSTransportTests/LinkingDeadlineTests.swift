@@ -3,6 +3,7 @@ import Logging
 import Testing
 
 @testable import AVSTransport
+import TestSupport
 
 /// Code-based linking ends: with a clear error when Login with Amazon cannot be reached or
 /// nobody enters the code, instead of retrying forever.

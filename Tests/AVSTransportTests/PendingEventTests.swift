@@ -3,6 +3,7 @@ import Curl
 import Testing
 
 @testable import AVSTransport
+import TestSupport
 
 @Suite struct PendingEventTests {
     func unreachable(_ clock: ManualClock) throws -> CurlAVSConnection {

@@ -1,14 +1,10 @@
 import Synchronization
+import TestSupport
 
 /// A clock whose sleeps return at once, advancing its time and recording each duration, so
 /// timer-driven loops run instantly against a real peer.
 final class RecordingClock: Clock, Sendable {
-    struct Instant: InstantProtocol {
-        var offset: Duration
-        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        func duration(to other: Instant) -> Duration { other.offset - offset }
-        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
-    }
+    typealias Instant = TestInstant
 
     private let state = Mutex<(now: Instant, sleeps: [Duration])>((Instant(offset: .zero), []))
 

@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 
 @testable import AVSTransport
+import TestSupport
 
 /// `SessionService` over the real transport (libcurl, HTTP/2, TLS) and hark-sim, with one
 /// manual clock for both: the time-driven parts of a session, checked in what the simulator

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import AVSTransport
+import TestSupport
 
 /// Faults injected by hark-sim: status storms, stalls, drops, idle pings, bad directives.
 @Suite(.serialized, .enabled(if: SimulatorProcess.isAvailable, "build hark-sim first: swift build --product hark-sim"))

@@ -7,6 +7,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 let quietLogger = Logger(label: "hark.test.gpio") { _ in SwiftLogNoOpLogHandler() }

@@ -4,6 +4,7 @@ import Audio
 import Foundation
 import Logging
 @testable import Appliance
+import TestSupport
 
 /// A `SessionService` over the fakes and a manual clock, running in a task; every note the
 /// session reports lands on the timeline as `note ...`, next to the fakes' own entries.
