@@ -138,6 +138,10 @@ public actor SessionService {
                 group.addTask { await sender.value }
                 group.addTask { try? await clock.sleep(for: Self.drainLimit) }
                 await group.next()
+                // Past the limit the sender is cancelled, not just the child awaiting it
+                // (awaiting a task's value ignores cancellation): its send in flight ends at
+                // once instead of after its own timeout, and so does every queued event.
+                sender.cancel()
                 group.cancelAll()
             }
         }.value

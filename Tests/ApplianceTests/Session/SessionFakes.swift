@@ -32,10 +32,20 @@ final class FakeAVSConnection: AVSConnection {
     func start() { timeline.append("avs.start") }
     func stop() { timeline.append("avs.stop") }
 
+    /// Event names whose `send` never gets an answer: it returns `.cancelled` once its task is
+    /// cancelled, as the real connection's does.
+    let stalled = Mutex<Set<String>>([])
+
     func send(_ event: Event) async -> EventResult {
+        let name = event.header.qualifiedName
         sent.withLock { $0.append(event) }
-        timeline.append("avs.send \(event.header.qualifiedName)")
-        return results.withLock { $0[event.header.qualifiedName] } ?? .delivered(status: 204)
+        timeline.append("avs.send \(name)")
+        if stalled.withLock({ $0.contains(name) }) {
+            while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+            timeline.append("avs.cancelled \(name)")
+            return .cancelled
+        }
+        return results.withLock { $0[name] } ?? .delivered(status: 204)
     }
 
     func beginRecognize(_ event: Event) -> RecognizeUpload {

@@ -1,5 +1,6 @@
 import AVS
 import AVSTransport
+import Synchronization
 import Testing
 @testable import Appliance
 
@@ -185,4 +186,31 @@ import Testing
         #expect(await rig.waitFor("mic.start", count: 2))
         await rig.shutDown()
     }
+
+    @Test func stoppingWithAnEventStuckInFlightEndsAtTheDrainLimit() async throws {
+        // Queued events get `drainLimit` (2 s of the session's clock) to go out when the session
+        // stops; a send with no answer is then cancelled, so a rebuild or an exit never waits
+        // for the connection's own 15-30 s timeouts.
+        let rig = SessionRig()
+        await rig.connect()
+        rig.connection.stalled.withLock { _ = $0.insert("Speaker.VolumeChanged") }
+        rig.connection.push(.directive(rig.connection.directive("Speaker", "SetVolume", payload: #"{"volume":30}"#, dialog: false)))
+        #expect(await rig.waitFor("avs.send Speaker.VolumeChanged"))
+
+        let stopped = StoppedFlag()
+        Task { await rig.shutDown(); stopped.value.withLock { $0 = true } }
+        await rig.clock.advance(by: .seconds(1))
+        #expect(rig.timeline.with("avs.cancelled").isEmpty, "cancelled before the drain limit")
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !stopped.value.withLock({ $0 }), ContinuousClock.now < deadline {
+            await rig.clock.advance(by: .milliseconds(500))
+        }
+        #expect(stopped.value.withLock { $0 }, "the session did not stop")
+        #expect(rig.timeline.with("avs.cancelled") == ["avs.cancelled Speaker.VolumeChanged"])
+        #expect(rig.clock.now.offset >= .seconds(2))
+    }
+}
+
+private final class StoppedFlag: Sendable {
+    let value = Mutex(false)
 }
