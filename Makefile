@@ -10,6 +10,7 @@
 #   make deps      install the Debian packages below that are missing
 #   make fuzz      libFuzzer targets in Fuzz/, FUZZ_SECONDS (default 300) each; crashes fail it
 #   make soak      release hark, SOAK_TURNS (default 1000) turns against hark-sim with random faults
+#   make soak-vm   the whole appliance in the VM as its systemd unit runs it: VM_SOAK_TURNS (50) button turns
 #   make check-sanitizers  the Swift tests under AddressSanitizer, then ThreadSanitizer; any report fails it
 
 SHELL := /bin/bash
@@ -23,6 +24,10 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 10
 # Turns in `make soak`.
 SOAK_TURNS ?= 1000
+# Button turns of the whole appliance in the VM (Tests/vm/appliance-turns.sh): a short run in
+# `make test`, the long one in `make soak-vm`.
+VM_TEST_TURNS ?= 4
+VM_SOAK_TURNS ?= 50
 
 # Build and test dependencies. Headers for the C modules; PulseAudio, the ALSA pulse plugin and
 # alsa-utils for the PulseAudio tests and the demo; sox, espeak-ng and lame for fixtures; qemu,
@@ -43,7 +48,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld \
 	-Xlinker -z -Xlinker pack-relative-relocs
 
-.PHONY: help deps build test test-vm test-board demo release package bench bench-session fuzz check-sanitizers soak
+.PHONY: help deps build test test-vm test-board demo release package bench bench-session fuzz check-sanitizers soak soak-vm
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -77,10 +82,17 @@ test: deps
 
 test-vm:
 	@if [ -x Tests/vm/run-tests.sh ]; then \
-		HARK_BIN="$$($(SWIFT) build --show-bin-path)/hark" Tests/vm/run-tests.sh; \
+		HARK_BIN="$$($(SWIFT) build --show-bin-path)/hark" HARK_APPLIANCE_TURNS=$(VM_TEST_TURNS) \
+			Tests/vm/run-tests.sh; \
 	else \
 		echo "test-vm: Tests/vm/run-tests.sh not present, VM tests skipped"; \
 	fi
+
+soak-vm: deps
+	$(SWIFT) build --product hark
+	$(SWIFT) build --product hark-sim
+	HARK_BIN="$$($(SWIFT) build --show-bin-path)/hark" HARK_APPLIANCE_TURNS=$(VM_SOAK_TURNS) \
+		Tests/vm/run-tests.sh Tests/vm/appliance-turns.sh
 
 # Uses out/hark when `make release` made one (a stale one too: rebuild it after changes), else
 # the debug build; never starts a release build itself, so `make test` stays fast.

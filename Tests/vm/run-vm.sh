@@ -21,7 +21,8 @@
 #
 # Environment:
 #   HARK_VM_CACHE    where the kernel, gpio-sim module and initramfs are kept (/var/cache/hark-vm)
-#   HARK_VM_TIMEOUT  seconds before the VM is killed (300)
+#   HARK_VM_TIMEOUT  seconds before the VM is killed (default: the script's "# vm-timeout: N"
+#                    line, else 300)
 #   HARK_VM_QUIET    1: keep the guest console in OUT_DIR/console.log only
 #
 # Exit codes besides the test's: 96 the rig could not be prepared, 97 the guest never reported
@@ -167,15 +168,17 @@ if [ -n "${HARK_REPO:-}" ] && [ "${HARK_REPO#/tmp/}" != "$HARK_REPO" ] && [ -d "
 fi
 write_guest_env
 log="$out/console.log"
+vm_timeout=${HARK_VM_TIMEOUT:-$(sed -n 's/^# vm-timeout: *\([0-9][0-9]*\)$/\1/p' "$test_script" | head -1)}
+vm_timeout=${vm_timeout:-300}
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 1024 -nographic -no-reboot -nic none
   -kernel "$cache/linux-$kv/boot/vmlinuz-$kv" -initrd "$initrd"
   -append "console=ttyS0 panic=-1 quiet hark.test=$name"
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
   -virtfs "local,path=$out,mount_tag=results,security_model=none")
 if [ "${HARK_VM_QUIET:-0}" = 1 ]; then
-  timeout "${HARK_VM_TIMEOUT:-300}" "${qemu[@]}" > "$log" 2>&1 || true
+  timeout "$vm_timeout" "${qemu[@]}" > "$log" 2>&1 || true
 else
-  timeout "${HARK_VM_TIMEOUT:-300}" "${qemu[@]}" 2>&1 | tee "$log" || true
+  timeout "$vm_timeout" "${qemu[@]}" 2>&1 | tee "$log" || true
 fi
 rc=$(sed -n 's/.*HARK-VM-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -1)
 exit "${rc:-97}"
