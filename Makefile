@@ -22,6 +22,8 @@ OUT ?= out
 # Fuzzing time per target: `make fuzz` (long) and the smoke run inside `make test`.
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 10
+# Longest a `swift test` run in `make test` may take, in seconds.
+TEST_RUN_LIMIT_S ?= 900
 # Turns in `make soak`.
 SOAK_TURNS ?= 1000
 # Button turns of the whole appliance in the VM (Tests/vm/appliance-turns.sh): a short run in
@@ -74,8 +76,10 @@ test: deps
 	$(SWIFT) build --build-tests
 	# Two runs: the end-to-end suites wait for whole processes; alone they never hold up the
 	# timing-sensitive unit and simulator suites on a 2-core machine.
-	$(SWIFT) test --skip-build --filter '^($(UNIT_TEST_TARGETS))\.'
-	$(SWIFT) test --skip-build --filter '^EndToEndTests\.'
+	# Each run is bounded: a test that waits for ever fails the run with its name instead of
+	# holding CI until its own limit (they take 1-2 min; the bound is 15).
+	scripts/bounded-test-run.sh $(TEST_RUN_LIMIT_S) $(SWIFT) test --skip-build --filter '^($(UNIT_TEST_TARGETS))\.'
+	scripts/bounded-test-run.sh $(TEST_RUN_LIMIT_S) $(SWIFT) test --skip-build --filter '^EndToEndTests\.'
 	$(MAKE) --no-print-directory test-board
 	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 	$(MAKE) --no-print-directory test-vm
