@@ -41,7 +41,8 @@ extension PlayerService {
 
     /// Takes the content channel's level from `focus` from now on.
     public nonisolated func follow(_ focus: FocusArbiter) {
-        focus.observe(.content) { [self] level in setFocus(Self.contentFocus(level)) }
+        // Weak: the player holds the arbiter (it acquires and releases the content channel).
+        focus.observe(.content) { [weak self] level in self?.setFocus(Self.contentFocus(level)) }
     }
 
     /// What a level of the content channel means for the music.

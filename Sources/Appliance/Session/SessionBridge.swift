@@ -40,6 +40,13 @@ public final class SessionBridge: Sendable {
         listeners.withLock { $0.dialog.append(handler) }
     }
 
+    /// Forgets every handler. The session does this when its loop ends: the handlers hold the
+    /// agents, and the agents hold the session, so without it an ended session and everything
+    /// attached to it would keep each other alive through every rebuild.
+    func detachAll() {
+        listeners.withLock { $0 = Listeners() }
+    }
+
     /// Hands a forwarded directive to its agent; false when no agent handles its namespace.
     func deliver(_ directive: Directive) -> Bool {
         guard let handler = listeners.withLock({ $0.directives[directive.header.namespace] }) else { return false }

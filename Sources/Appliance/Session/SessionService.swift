@@ -155,6 +155,7 @@ public actor SessionService {
         speech?.stop.stop()
         services.playback.stop()
         timers.cancelAll()
+        bridge.detachAll()
     }
 
     // MARK: - Inputs

@@ -63,7 +63,7 @@ public struct ApplianceParts: Sendable {
         // Content follows the speaker volume AVS sets; the player exists once the session does.
         let playerSlot = PlayerSlot()
         let (session, connection) = try makeDialogSession { note in
-            if case .volume(let volume, let muted) = note { playerSlot.player.withLock { $0 }?.setSpeaker(volume: volume, muted: muted) }
+            if case .volume(let volume, let muted) = note { playerSlot.player?.setSpeaker(volume: volume, muted: muted) }
             observe(note)
         }
         let agents: AlertAgents
@@ -81,7 +81,7 @@ public struct ApplianceParts: Sendable {
                                  duckPercent: settings.player.duckPercent),
             playback: PlaybackEngine(device: settings.player.device ?? devices.playback.pcm, logger: Logger(label: "hark.player.pcm")),
             speaker: speaker, clock: clock, logger: Logger(label: "hark.player"))
-        playerSlot.player.withLock { $0 = player }
+        playerSlot.player = player
         return RunnableSession(session: session, companions: [{ await agents.run() }, { await player.run() }])
     }
 
@@ -128,7 +128,17 @@ public struct ApplianceParts: Sendable {
     }
 }
 
-/// The player, set once it is built, for the session's volume notes.
+/// The player, set once it is built, for the session's volume notes. Weak: the session's
+/// observer holds the slot and the player holds the session, so a strong reference here would
+/// keep both alive after the session ends (the runnable's companions own the player).
 private final class PlayerSlot: Sendable {
-    let player = Mutex<PlayerService?>(nil)
+    private struct Reference: Sendable {
+        weak var player: PlayerService?
+    }
+    private let reference = Mutex(Reference())
+
+    var player: PlayerService? {
+        get { reference.withLock { $0.player } }
+        set { reference.withLock { $0.player = newValue } }
+    }
 }
