@@ -13,7 +13,7 @@
 # Then HARK_APPLIANCE_TURNS (default 50) button turns in a row. Each turn's reply is recorded on
 # the loopback's far side (through dsnoop, beside Hark's own microphone) and must hold the
 # 440 Hz reply and the music's 880 Hz. In every 4 turns Hark is frozen for 1 s (SIGSTOP/SIGCONT)
-# twice: in the 2nd while it listens (its capture overruns), in the 3rd while it speaks (its
+# twice: in the 2nd while it listens (its capture may overrun), in the 3rd while it speaks (its
 # playback underruns). Every later turn must still work, with no restart of the process or the
 # session. `make test` runs 4 turns, `make soak-vm` 50.
 # Needs HARK_BIN (hark), HARK_SIM_BIN (hark-sim), HARK_REPO (the repository, for Fixtures).
@@ -36,13 +36,7 @@ HARK_UID=990; HARK_GID=990; GPIO_GID=991; AUDIO_GID=$(getent group audio | cut -
 # udev on a board: /dev/snd/* root:audio 0660; 60-hark-gpio.rules: /dev/gpiochip* root:gpio 0660.
 chgrp "$AUDIO_GID" /dev/snd/*; chmod 0660 /dev/snd/*
 
-G=/sys/kernel/config/gpio-sim/hark
-mkdir "$G" "$G/bank0" "$G/bank0/line0" "$G/bank0/line1"
-echo 2 > "$G/bank0/num_lines"; echo button > "$G/bank0/line0/name"; echo led > "$G/bank0/line1/name"
-echo 1 > "$G/live"
-chip=$(cat "$G/bank0/chip_name"); dev=$(cat "$G/dev_name")
-button=/sys/devices/platform/$dev/$chip/sim_gpio0/pull
-echo pull-up > "$button"
+gpio_sim_chip
 chgrp "$GPIO_GID" "/dev/$chip"; chmod 0660 "/dev/$chip"
 press()   { echo pull-down > "$button"; }
 release() { echo pull-up > "$button"; }
@@ -57,55 +51,12 @@ install -d -o $HARK_UID -g $HARK_GID -m 0750 "$runtime"
 install -d -m 0755 "$etc"
 
 # hark-sim (not under /tmp, which the service does not share).
-cat > /run/scenario.toml <<CONF
-[server]
-response_delay_ms = 100
-[auth]
-poll_interval_s = 1
-pending_polls = 1
-slow_down_polls = []
-[[recognize]]
-speak_mp3 = "$repo/Fixtures/tone-440hz-24k-mono.mp3"
-stop_capture_after_ms = 1000
-CONF
-"$sim" --scenario /run/scenario.toml --run-dir /run/sim --port-file /run/sim.port > "$logs/sim.out" 2>&1 & sim_pid=$!
-for _ in $(seq 600); do [ -s /run/sim.port ] && break; sleep 0.1; done
-check "hark-sim is listening" [ -s /run/sim.port ]
-port=$(cat /run/sim.port)
+start_sim /run/sim "$repo/Fixtures/tone-440hz-24k-mono.mp3" 1000 "$logs/sim.out"
+check "hark-sim is listening" [ -n "$port" ]
 chmod 0644 /run/sim/ca.pem
 
-cat > "$etc/hark.toml" <<CONF
-[avs]
-endpoint = "https://127.0.0.1:$port"
-ca_file = "/run/sim/ca.pem"
-[auth]
-lwa_url = "https://127.0.0.1:$port/auth/O2"
-client_id = "hark-sim-client"
-product_id = "hark-vm"
-device_serial = "vm-0002"
-[state]
-dir = "$state"
-[audio]
-capture_device = "hark_capture"
-playback_device = "hark_playback"
-[session]
-trigger = "none"
-[gpio]
-chip = "$chip"
-button_line = 0
-led_line = 1
-active_low = true
-bias = "pull-up"
-debounce_ms = 30
-hold_ms = 600
-long_press_ms = 10000
-[feedback]
-earcons = true
-[control]
-socket = "$runtime/control.sock"
-[log]
-level = "debug"
-CONF
+CA=/run/sim/ca.pem hark_config "$etc/hark.toml" "$state" vm-0002
+printf '[control]\nsocket = "%s"\n' "$runtime/control.sock" >> "$etc/hark.toml"
 
 # systemd's side of Type=notify: a datagram socket the service may write to; every message is
 # logged with the time it came.
@@ -184,11 +135,11 @@ echo "#   440 Hz band with the music alone: peak ${floor:-none}; a reply must pe
 check "the control recording holds the music (880 Hz)" has_tone /mnt/turns/music-only.wav 880
 
 # The turns.
-answered=0; heard=0; music=0; failed_turns=""; frozen=0; frozen_xruns=0
+answered=0; heard=0; music=0; failed_turns=""; frozen=0; listening_overruns=0; speaking_underruns=0
 for n in $(seq "$turns"); do
   freeze=""
   case $((n % 4)) in 2) freeze=listening ;; 3) freeze=speaking ;; esac
-  xruns_before=$(grep -c "xrun recovered" "$logs/run.err")
+  xc_before=$(grep -c "capture xrun recovered" "$logs/run.err"); xp_before=$(grep -c "playback xrun recovered" "$logs/run.err")
   rec=/mnt/turns/turn-$n.wav
   arecord -q -D hark_capture -f S16_LE -r 16000 -c 1 "$rec" > "$logs/arecord-$n.log" 2>&1 & rec_pid=$!
   t0=$(now_ms)
@@ -210,13 +161,13 @@ for n in $(seq "$turns"); do
   [ $ok_turn = 1 ] && answered=$((answered + 1))
   tone=$(band "$rec" 440 Maximum); bg=$(band "$rec" 880 Maximum)
   awk -v x="${tone:-0}" -v t="$threshold" 'BEGIN { exit !(x > t) }' && heard=$((heard + 1)) || ok_turn=0
-  xruns=$(( $(grep -c "xrun recovered" "$logs/run.err") - xruns_before ))
-  if [ -n "$freeze" ]; then
-    [ "$xruns" -ge 1 ] && frozen_xruns=$((frozen_xruns + 1))
-  fi
+  xc_turn=$(( $(grep -c "capture xrun recovered" "$logs/run.err") - xc_before ))
+  xp_turn=$(( $(grep -c "playback xrun recovered" "$logs/run.err") - xp_before ))
+  [ "$freeze" = listening ] && [ "$xc_turn" -ge 1 ] && listening_overruns=$((listening_overruns + 1))
+  [ "$freeze" = speaking ] && [ "$xp_turn" -ge 1 ] && speaking_underruns=$((speaking_underruns + 1))
   awk -v x="${bg:-0}" 'BEGIN { exit !(x > 0.05) }' && music=$((music + 1))
   [ $ok_turn = 1 ] || failed_turns="$failed_turns $n"
-  echo "# turn $n: $((t1 - t0)) ms press -> played out${freeze:+, frozen 1 s while $freeze}; reply 440 Hz peak ${tone:-none}, music 880 Hz peak ${bg:-none}; $xruns xrun(s) recovered"
+  echo "# turn $n: $((t1 - t0)) ms press -> played out${freeze:+, frozen 1 s while $freeze}; reply 440 Hz peak ${tone:-none}, music 880 Hz peak ${bg:-none}; xruns recovered: capture $xc_turn, playback $xp_turn"
   [ $ok_turn = 1 ] && rm -f "$rec"
 done
 check "all $turns turns answered (Recognize, reply played out)" [ "$answered" -eq "$turns" ]
@@ -226,9 +177,10 @@ check "the music heard beside every reply ($music of $turns)" [ "$music" -eq "$t
 check "hark was frozen $frozen times" [ "$frozen" -ge 2 ]
 xc=$(grep -c "capture xrun recovered" "$logs/run.err"); xp=$(grep -c "playback xrun recovered" "$logs/run.err")
 echo "#   xruns recovered: capture $xc, playback $xp"
-check "every freeze forced an xrun that Hark recovered from ($frozen_xruns of $frozen)" [ "$frozen_xruns" -eq "$frozen" ]
-check "capture overruns were recovered" [ "$xc" -ge 1 ]
-check "playback underruns were recovered" [ "$xp" -ge 1 ]
+echo "#   freezes while listening that overran the capture: $listening_overruns; while speaking that underran the playback: $speaking_underruns"
+# Not every 1 s stop of a dsnoop client is reported to it as an overrun (4 of 13 listening
+# freezes in a 50-turn run were), so the capture side is measured, not asserted.
+check "a freeze while speaking underran the playback and Hark recovered" [ "$speaking_underruns" -ge 1 ]
 check "no restart: the same process ran every turn" kill -0 $hark_pid
 check "no restart: one session for the whole run" [ "$(grep -c 'session started' "$logs/run.err")" -eq 1 ]
 check "hark-sim saw $turns Recognize events" [ "$(grep -c 'SpeechRecognizer.Recognize' /run/sim/events.log)" -eq "$turns" ]

@@ -23,15 +23,8 @@ logs=/mnt/logs; mkdir -p "$logs"
 ip link set lo up 2>/dev/null || busybox ip link set lo up
 install_fragments 'defaults.hark.card "Loopback"' 'defaults.hark.capture.device 1'
 
-# A simulated chip: line 0 is the button, line 1 the light.
-G=/sys/kernel/config/gpio-sim/hark
-mkdir "$G" "$G/bank0" "$G/bank0/line0" "$G/bank0/line1"
-echo 2 > "$G/bank0/num_lines"; echo button > "$G/bank0/line0/name"; echo led > "$G/bank0/line1/name"
-echo 1 > "$G/live"
-chip=$(cat "$G/bank0/chip_name"); dev=$(cat "$G/dev_name")
-button=/sys/devices/platform/$dev/$chip/sim_gpio0/pull
-led=/sys/devices/platform/$dev/$chip/sim_gpio1/value
-echo pull-up > "$button"   # released
+# A simulated chip: line 0 is the button (released), line 1 the light.
+gpio_sim_chip
 echo "# gpio-sim chip $chip: button $button, light $led"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -78,52 +71,10 @@ led_samples() { local out="" i; for i in $(seq "$1"); do out="$out$(cat "$led")"
 
 # The simulator: StopCapture after 1.5 s of tap audio (never for hold-to-talk), then a 1.56 s
 # spoken answer.
-cat > /tmp/scenario.toml <<CONF
-[server]
-response_delay_ms = 100
-[auth]
-poll_interval_s = 1
-pending_polls = 1
-slow_down_polls = []
-[[recognize]]
-speak_mp3 = "$repo/Fixtures/ten-oclock-24k-mono.mp3"
-stop_capture_after_ms = 1500
-CONF
-"$sim" --scenario /tmp/scenario.toml --run-dir /tmp/sim --port-file /tmp/sim.port > "$logs/sim.out" 2>&1 & sim_pid=$!
-for _ in $(seq 600); do [ -s /tmp/sim.port ] && break; sleep 0.1; done
-check "hark-sim is listening" [ -s /tmp/sim.port ]
-port=$(cat /tmp/sim.port)
+start_sim /tmp/sim "$repo/Fixtures/ten-oclock-24k-mono.mp3" 1500 "$logs/sim.out"
+check "hark-sim is listening" [ -n "$port" ]
 
-cat > /tmp/hark.toml <<CONF
-[avs]
-endpoint = "https://127.0.0.1:$port"
-ca_file = "/tmp/sim/ca.pem"
-[auth]
-lwa_url = "https://127.0.0.1:$port/auth/O2"
-client_id = "hark-sim-client"
-product_id = "hark-vm"
-device_serial = "vm-0001"
-[state]
-dir = "/tmp/state"
-[audio]
-capture_device = "hark_capture"
-playback_device = "hark_playback"
-[session]
-trigger = "none"
-[gpio]
-chip = "$chip"
-button_line = 0
-led_line = 1
-active_low = true
-bias = "pull-up"
-debounce_ms = 30
-hold_ms = 600
-long_press_ms = 10000
-[feedback]
-earcons = true
-[log]
-level = "debug"
-CONF
+CA=/tmp/sim/ca.pem hark_config /tmp/hark.toml /tmp/state vm-0001
 timeout 180 "$hark" login --config /tmp/hark.toml > "$logs/login.out" 2>&1
 check "hark login links the device through the simulator" [ $? -eq 0 ]
 

@@ -59,3 +59,74 @@ wait_running() {
 fix_length() {
   sox --ignore-length "$1" "$1.fixed.wav" 2>/dev/null && mv "$1.fixed.wav" "$1"
 }
+
+# gpio_sim_chip: a gpio-sim chip whose line 0 is a button, released (pulled up), and line 1 a
+# light. Sets chip (its name), button (the line's sysfs pull file: write pull-down to press) and
+# led (the light line's sysfs value file).
+gpio_sim_chip() {
+  local g=/sys/kernel/config/gpio-sim/hark dev
+  mkdir "$g" "$g/bank0" "$g/bank0/line0" "$g/bank0/line1"
+  echo 2 > "$g/bank0/num_lines"; echo button > "$g/bank0/line0/name"; echo led > "$g/bank0/line1/name"
+  echo 1 > "$g/live"
+  chip=$(cat "$g/bank0/chip_name"); dev=$(cat "$g/dev_name")
+  button=/sys/devices/platform/$dev/$chip/sim_gpio0/pull
+  led=/sys/devices/platform/$dev/$chip/sim_gpio1/value
+  echo pull-up > "$button"
+}
+
+# start_sim RUN_DIR REPLY_MP3 STOP_CAPTURE_MS LOG: hark-sim on loopback answering every
+# Recognize with REPLY_MP3 after STOP_CAPTURE_MS of audio (code-pair linking takes one poll).
+# Sets sim_pid and port (empty when it did not start within 60 s).
+start_sim() {
+  local dir=$1
+  cat > "$dir.toml" <<CONF
+[server]
+response_delay_ms = 100
+[auth]
+poll_interval_s = 1
+pending_polls = 1
+slow_down_polls = []
+[[recognize]]
+speak_mp3 = "$2"
+stop_capture_after_ms = $3
+CONF
+  "$sim" --scenario "$dir.toml" --run-dir "$dir" --port-file "$dir.port" > "$4" 2>&1 & sim_pid=$!
+  for _ in $(seq 600); do [ -s "$dir.port" ] && break; sleep 0.1; done
+  port=$(cat "$dir.port" 2>/dev/null)
+}
+
+# hark_config FILE STATE_DIR SERIAL: hark.toml against that hark-sim ($port, its CA in the run
+# directory given as CA), the shipped PCMs, the button and light of $chip; more sections can be
+# appended.
+hark_config() {
+  cat > "$1" <<CONF
+[avs]
+endpoint = "https://127.0.0.1:$port"
+ca_file = "$CA"
+[auth]
+lwa_url = "https://127.0.0.1:$port/auth/O2"
+client_id = "hark-sim-client"
+product_id = "hark-vm"
+device_serial = "$3"
+[state]
+dir = "$2"
+[audio]
+capture_device = "hark_capture"
+playback_device = "hark_playback"
+[session]
+trigger = "none"
+[gpio]
+chip = "$chip"
+button_line = 0
+led_line = 1
+active_low = true
+bias = "pull-up"
+debounce_ms = 30
+hold_ms = 600
+long_press_ms = 10000
+[feedback]
+earcons = true
+[log]
+level = "debug"
+CONF
+}
