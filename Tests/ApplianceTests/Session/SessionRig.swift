@@ -43,14 +43,15 @@ final class SessionRig: Sendable {
         await running.value
     }
 
-    /// Waits (polling, at most 10 s of real time) until the timeline has `entry`.
+    /// Waits (polling, at most 60 s of real time: under a sanitizer, with every suite starting
+    /// at once, the first steps took over 10 s) until the timeline has `entry`.
     @discardableResult
     func waitFor(_ entry: String, count: Int = 1) async -> Bool {
         await waitUntil { self.timeline.all.filter { $0 == entry }.count >= count }
     }
 
     func waitUntil(_ condition: @Sendable () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while !condition() {
             if ContinuousClock.now > deadline { return false }
             try? await Task.sleep(for: .milliseconds(2))

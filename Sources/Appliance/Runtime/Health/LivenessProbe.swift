@@ -21,11 +21,13 @@ public struct LivenessProbe: Sendable {
         let outcome = FirstAnswer()
         return await withCheckedContinuation { continuation in
             outcome.install(continuation)
-            let asking = Task { outcome.resolve(await ask()) }
-            Task {
+            let timer = Task {
                 try? await clock.sleep(for: timeout)
-                if outcome.resolve(false) { asking.cancel() }
+                return outcome.resolve(false)
             }
+            // An answer in time ends the timer too, so no sleeping task outlives a probe.
+            let asking = Task { if outcome.resolve(await ask()) { timer.cancel() } }
+            Task { if await timer.value { asking.cancel() } }
         }
     }
 }
