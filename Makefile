@@ -131,7 +131,7 @@ fuzz:
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 check-sanitizers: deps
-	SWIFT=$(SWIFT) scripts/check-sanitizers.sh
+	SWIFT=$(SWIFT) SANITIZER_TEST_FILTER='^($(UNIT_TEST_TARGETS))\.' scripts/check-sanitizers.sh
 
 soak: deps
 	$(SWIFT) build --product hark-sim
