@@ -135,7 +135,7 @@ echo "#   440 Hz band with the music alone: peak ${floor:-none}; a reply must pe
 check "the control recording holds the music (880 Hz)" has_tone /mnt/turns/music-only.wav 880
 
 # The turns.
-answered=0; heard=0; music=0; failed_turns=""; frozen=0; listening_overruns=0; speaking_underruns=0
+answered=0; heard=0; music=0; failed_turns=""; slow_turns=""; frozen=0; listening_overruns=0; speaking_underruns=0
 for n in $(seq "$turns"); do
   freeze=""
   case $((n % 4)) in 2) freeze=listening ;; 3) freeze=speaking ;; esac
@@ -145,16 +145,19 @@ for n in $(seq "$turns"); do
   t0=$(now_ms)
   press; sleep 0.12; release
   ok_turn=1
-  wait_count "SpeechRecognizer.Recognize" "$n" 30 || ok_turn=0
+  # Generous waits: a turn has been seen to stall for 70-140 s in the VM (see README, open
+  # findings); it is reported as slow, and a turn that never ends still fails.
+  wait_count "SpeechRecognizer.Recognize" "$n" 60 || ok_turn=0
   if [ "$freeze" = listening ]; then
     sleep 0.3; kill -STOP $hark_pid; sleep 1; kill -CONT $hark_pid; frozen=$((frozen + 1))
   fi
-  wait_count "first reply sample" "$n" 60 || ok_turn=0
+  wait_count "first reply sample" "$n" 200 || ok_turn=0
   if [ "$freeze" = speaking ]; then
     sleep 0.3; kill -STOP $hark_pid; sleep 1; kill -CONT $hark_pid; frozen=$((frozen + 1))
   fi
-  wait_count "speech played out" "$n" 60 || ok_turn=0
+  wait_count "speech played out" "$n" 200 || ok_turn=0
   t1=$(now_ms)
+  [ $((t1 - t0)) -le 30000 ] || slow_turns="$slow_turns $n:$(( (t1 - t0) / 1000 ))s"
   sleep 0.3
   kill -INT $rec_pid 2>/dev/null; wait $rec_pid 2>/dev/null; fix_length "$rec"
   until=$((SECONDS + 30)); while [ $SECONDS -lt $until ] && ! last_state_idle; do sleep 0.1; done
@@ -174,6 +177,7 @@ check "all $turns turns answered (Recognize, reply played out)" [ "$answered" -e
 check "every reply heard on the far side of the card ($heard of $turns)" [ "$heard" -eq "$turns" ]
 check "the music heard beside every reply ($music of $turns)" [ "$music" -eq "$turns" ]
 [ -z "$failed_turns" ] || echo "#   failed turns:$failed_turns (recordings kept in /mnt/turns)"
+echo "#   turns slower than 30 s (press -> played out):${slow_turns:- none}"
 check "hark was frozen $frozen times" [ "$frozen" -ge 2 ]
 xc=$(grep -c "capture xrun recovered" "$logs/run.err"); xp=$(grep -c "playback xrun recovered" "$logs/run.err")
 echo "#   xruns recovered: capture $xc, playback $xp"
