@@ -51,6 +51,11 @@ enum MicrophoneStreaming {
                 upload.write(encoded)
                 bytes += encoded.count
             }
+            // A stream with chunks waiting hands them over without suspending, so a backlog
+            // (after an overrun, or an encoder slower than real time on a starved CPU) would
+            // keep this loop on a cooperative thread; on a one-core board that is the only
+            // one, and the session, its timers and the watchdog's probe would wait for it.
+            await Task.yield()
         }
         let tail = encoder.finish()
         if !tail.isEmpty, !stop.isStopped {
