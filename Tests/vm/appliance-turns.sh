@@ -38,8 +38,6 @@ chgrp "$AUDIO_GID" /dev/snd/*; chmod 0660 /dev/snd/*
 
 gpio_sim_chip
 chgrp "$GPIO_GID" "/dev/$chip"; chmod 0660 "/dev/$chip"
-press()   { echo pull-down > "$button"; }
-release() { echo pull-up > "$button"; }
 
 # StateDirectory=hark (0700), RuntimeDirectory=hark (0750), ConfigurationDirectory=hark.
 # (The guest's /var/lib and /etc are the host's, read-only: the state and the configuration
@@ -108,14 +106,9 @@ check "the music plays through the dmix" wait_running /proc/asound/Loopback/pcm0
 as_service "$hark" run --config "$etc/hark.toml" --transcript > "$logs/run.out" 2> "$logs/run.err" &
 hark_pid=$!
 
-count() { grep -c -- "$1" "$logs/run.out" 2>/dev/null || echo 0; }
-wait_count() {
-  local until=$((SECONDS + $3))
-  while [ $SECONDS -lt $until ]; do [ "$(count "$1")" -ge "$2" ] && return 0; sleep 0.05; done
-  return 1
-}
-last_state_idle() { grep "  state " "$logs/run.out" | tail -1 | grep -q "state idle"; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+last_state_idle() { last_state | grep -q "state idle"; }
+# freeze_hark: 0.3 s into the phase just reached, Hark stops for 1 s (SIGSTOP/SIGCONT).
+freeze_hark() { sleep 0.3; kill -STOP $hark_pid; sleep 1; kill -CONT $hark_pid; frozen=$((frozen + 1)); }
 
 check "hark run connects" wait_count "connected and synchronized" 1 240
 check "systemd was told READY=1" grep -q "READY=1" "$logs/notify.log"
@@ -148,13 +141,9 @@ for n in $(seq "$turns"); do
   # Generous waits: a turn has been seen to stall for 70-140 s in the VM (see README, open
   # findings); it is reported as slow, and a turn that never ends still fails.
   wait_count "SpeechRecognizer.Recognize" "$n" 60 || ok_turn=0
-  if [ "$freeze" = listening ]; then
-    sleep 0.3; kill -STOP $hark_pid; sleep 1; kill -CONT $hark_pid; frozen=$((frozen + 1))
-  fi
+  [ "$freeze" = listening ] && freeze_hark
   wait_count "first reply sample" "$n" 200 || ok_turn=0
-  if [ "$freeze" = speaking ]; then
-    sleep 0.3; kill -STOP $hark_pid; sleep 1; kill -CONT $hark_pid; frozen=$((frozen + 1))
-  fi
+  [ "$freeze" = speaking ] && freeze_hark
   wait_count "speech played out" "$n" 200 || ok_turn=0
   t1=$(now_ms)
   [ $((t1 - t0)) -le 30000 ] || slow_turns="$slow_turns $n:$(( (t1 - t0) / 1000 ))s"

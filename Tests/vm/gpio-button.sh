@@ -27,19 +27,7 @@ install_fragments 'defaults.hark.card "Loopback"' 'defaults.hark.capture.device 
 gpio_sim_chip
 echo "# gpio-sim chip $chip: button $button, light $led"
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-press()   { echo pull-down > "$button"; }
-release() { echo pull-up > "$button"; }
-# count PATTERN: lines of the transcript matching.
-count() { grep -c -- "$1" "$logs/run.out" 2>/dev/null || echo 0; }
-# wait_count PATTERN N SECONDS: until the transcript has N matching lines.
-wait_count() {
-  local until=$((SECONDS + $3))
-  while [ $SECONDS -lt $until ]; do [ "$(count "$1")" -ge "$2" ] && return 0; sleep 0.05; done
-  return 1
-}
 # wait_idle: until the session's last state is idle and stays so for a second (up to 60 s).
-last_state() { grep "  state " "$logs/run.out" | tail -1; }
 wait_idle() {
   local until=$((SECONDS + 60))
   while [ $SECONDS -lt $until ]; do

@@ -73,6 +73,22 @@ gpio_sim_chip() {
   led=/sys/devices/platform/$dev/$chip/sim_gpio1/value
   echo pull-up > "$button"
 }
+# press / release: the button on the gpio_sim_chip line (active-low, pulled up when released).
+press()   { echo pull-down > "$button"; }
+release() { echo pull-up > "$button"; }
+
+# A `hark run --transcript` writing to $logs/run.out:
+# count PATTERN: lines of the transcript matching.
+count() { grep -c -- "$1" "$logs/run.out" 2>/dev/null || echo 0; }
+# wait_count PATTERN N SECONDS: until the transcript has N matching lines.
+wait_count() {
+  local until=$((SECONDS + $3))
+  while [ $SECONDS -lt $until ]; do [ "$(count "$1")" -ge "$2" ] && return 0; sleep 0.05; done
+  return 1
+}
+# last_state: the session's last state line in the transcript.
+last_state() { grep "  state " "$logs/run.out" | tail -1; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # start_sim RUN_DIR REPLY_MP3 STOP_CAPTURE_MS LOG: hark-sim on loopback answering every
 # Recognize with REPLY_MP3 after STOP_CAPTURE_MS of audio (code-pair linking takes one poll).
