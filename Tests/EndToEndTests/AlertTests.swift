@@ -13,19 +13,20 @@ import Glibc
     @Test func alertSoundsOfflineAndItsEventsArriveInOrderAfterReconnect() async throws {
         let directory = try Harness.temporaryDirectory("alerts-offline")
         let pki = try TestPKI(in: directory)
-        // Two short timers (two tone cycles each, ~3 s), due 4 and 5 s after they are set.
+        // Two short timers (two tone cycles each, ~3 s), due 10 and 11 s after they are set:
+        // room for a loaded host to see both set and stop the simulator before either is due.
         let scenario = """
             [[alert]]
             after_ms = 300
             token = "tea"
             type = "TIMER"
-            in_s = 4
+            in_s = 10
             loop_count = 2
             [[alert]]
             after_ms = 350
             token = "eggs"
             type = "TIMER"
-            in_s = 5
+            in_s = 11
             loop_count = 2
             [[notification]]
             after_ms = 400
@@ -43,6 +44,7 @@ import Glibc
 
         // The cloud goes away before the timers are due.
         await end(simulator.pid)
+        #expect(simulator.alertEvents.count == 2, "the simulator was still up when a timer came due: \(simulator.alertEvents)")
         try await waitFor("the first timer to sound", seconds: 30) { device.log.contains("alert sounding") }
         try await waitFor("both timers to play out offline", seconds: 30) { device.outboxCount >= 4 }
         #expect(device.speakerBytes > 44 + 16_000, "the tone reached the speaker file")
