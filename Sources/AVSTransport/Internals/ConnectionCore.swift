@@ -37,7 +37,7 @@ final class ConnectionCore {
     var tokenTask: Task<Void, Never>?
     /// A pending `accessTokenRejected` call that the next token fetch waits for.
     var rejection: Task<Void, Never>?
-    var timers: [ConnectionStateMachine.Timer: Task<Void, Never>] = [:]
+    var timers = ClockTimers<ConnectionStateMachine.Timer>()
     var pending: [OutgoingRequest] = []
     var inFlight: [ObjectIdentifier: OutgoingRequest] = [:]
     var downchannel: TransferID?
@@ -148,15 +148,12 @@ final class ConnectionCore {
                 pending.removeAll()
                 for request in waiting where !request.outcome.isComplete { startRequest(request) }
             case .schedule(let timer, let delay):
-                timers[timer]?.cancel()
-                let clock = self.clock
                 let inbox = self.inbox
-                timers[timer] = Task {
-                    do { try await clock.sleep(for: delay) } catch { return }
+                timers.schedule(timer, after: delay, on: clock) { timer, _ in
                     inbox.yield(.machine(.timerFired(timer), generation: nil))
                 }
             case .cancel(let timer):
-                timers.removeValue(forKey: timer)?.cancel()
+                timers.cancel(timer)
             case .stateChanged(let state):
                 log(state)
                 updates.yield(.state(state))

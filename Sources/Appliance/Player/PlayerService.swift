@@ -1,4 +1,5 @@
 import AVS
+import AVSTransport
 import Audio
 import Logging
 import Synchronization
