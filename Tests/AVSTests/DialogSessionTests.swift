@@ -79,7 +79,7 @@ struct DialogSessionTests {
         #expect(session.handle(.directive(directive("SpeechRecognizer", "StopCapture"))) == [])
         #expect(session.state == .listening)
         let release = session.handle(.release)
-        #expect(release == [.cancel(.userInactivity), .schedule(.userInactivity, after: .seconds(3600)), .stopCapture, .stateChanged(.thinking)])
+        #expect(release == [.schedule(.userInactivity, after: .seconds(3600)), .stopCapture, .stateChanged(.thinking)])
         #expect(session.state == .thinking)
     }
 

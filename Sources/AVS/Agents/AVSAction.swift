@@ -18,6 +18,7 @@ public enum AVSAction: Sendable, Hashable {
     case setMute(Bool)
     /// Store the speaker settings so they survive a restart.
     case persistSpeaker(SpeakerSettings)
+    /// Start a timer; one already running is moved to the new moment (no `cancel` needed).
     case schedule(TimerID, after: Duration)
     case cancel(TimerID)
     case stateChanged(DialogState)

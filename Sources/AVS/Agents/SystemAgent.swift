@@ -37,9 +37,9 @@ public struct SystemAgent: Sendable {
             // Already counting, or not started yet.
             return []
         case (true, .activity):
-            // Restart the hour.
+            // Restart the hour (scheduling a running timer again moves it).
             inactiveHours = 0
-            return [.cancel(.userInactivity), .schedule(.userInactivity, after: Self.inactivityReportInterval)]
+            return [.schedule(.userInactivity, after: Self.inactivityReportInterval)]
         case (true, .timerFired(.userInactivity)):
             // Another idle hour: report the total and wait for the next.
             inactiveHours += 1
@@ -59,7 +59,7 @@ public struct SystemAgent: Sendable {
         case "ResetUserInactivity":
             // AVS saw activity elsewhere (another device, the app).
             inactiveHours = 0
-            return started ? [.cancel(.userInactivity), .schedule(.userInactivity, after: Self.inactivityReportInterval)] : []
+            return started ? [.schedule(.userInactivity, after: Self.inactivityReportInterval)] : []
         case "Exception":
             // AVS rejected something we sent: log and surface it.
             let code = directive.payload["code"]?.stringValue ?? "UNKNOWN"
