@@ -14,7 +14,7 @@ public actor LWAAuthorizer: AccessTokenProvider {
     private var machine: TokenRefreshMachine
     private var refreshToken: RefreshToken?
     private var currentAccessToken: AccessToken?
-    private var timers: [TokenRefreshMachine.Timer: Task<Void, Never>] = [:]
+    private var timers = ClockTimers<TokenRefreshMachine.Timer>()
     private var waiters: [Int: CheckedContinuation<AccessToken, any Error>] = [:]
     private var nextWaiter = 0
     private let statesContinuation: AsyncStream<AuthorizationState>.Continuation
@@ -181,14 +181,11 @@ public actor LWAAuthorizer: AccessTokenProvider {
                 refreshToken = nil
                 do { try store.delete() } catch { logger.error("cannot remove the refresh token: \(error)") }
             case .schedule(let timer, let delay):
-                timers[timer]?.cancel()
-                let clock = self.clock
-                timers[timer] = Task {
-                    do { try await clock.sleep(for: delay) } catch { return }
-                    self.timerFired(timer)
+                timers.schedule(timer, after: delay, on: clock) { timer, _ in
+                    Task { await self.timerFired(timer) }
                 }
             case .cancel(let timer):
-                timers.removeValue(forKey: timer)?.cancel()
+                timers.cancel(timer)
             case .stateChanged(let state):
                 statesContinuation.yield(state)
             }
