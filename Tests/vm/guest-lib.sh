@@ -79,7 +79,8 @@ release() { echo pull-up > "$button"; }
 
 # A `hark run --transcript` writing to $logs/run.out:
 # count PATTERN: lines of the transcript matching.
-count() { grep -c -- "$1" "$logs/run.out" 2>/dev/null || echo 0; }
+# (grep -c prints 0 itself when nothing matches; nothing at all when the file is missing.)
+count() { local n; n=$(grep -c -- "$1" "$logs/run.out" 2>/dev/null); echo "${n:-0}"; }
 # wait_count PATTERN N SECONDS: until the transcript has N matching lines.
 wait_count() {
   local until=$((SECONDS + $3))
