@@ -110,8 +110,11 @@ as_service "$hark" run --config "$etc/hark.toml" --transcript > "$logs/run.out" 
 hark_pid=$!
 
 last_state_idle() { last_state | grep -q "state idle"; }
-# stall_dump NAME: every thread's kernel wait and, where gdb is installed, its stack, to
-# logs/stall-NAME.txt. stall_watch N: a dump 15 s and 30 s into turn N (killed when it ends).
+# stall_dump NAME [stacks]: every thread's state and kernel wait, and with "stacks" (where gdb
+# is installed) every stack, to logs/stall-NAME.txt. gdb runs at the lowest priority and reads
+# the symbols before it attaches: on the one CPU it must not slow, or hold, the turn it looks at
+# for longer than the backtrace takes. stall_watch N: a dump 15 s into turn N, one
+# with stacks at 30 s (the watcher is killed when the turn ends; a dump under way finishes).
 stall_dump() {
   {
     echo "# $(now_ms) ms: $(last_state); load $(cat /proc/loadavg)"
@@ -120,11 +123,11 @@ stall_dump() {
     for t in /proc/$hark_pid/task/*; do
       echo "task ${t##*/} $(timeout 5 awk '{print "state=" $3, "utime=" $14, "stime=" $15}' "$t/stat") wchan=$(timeout 5 cat "$t/wchan")"
     done
-    command -v gdb >/dev/null && timeout 60 gdb -p "$hark_pid" -batch -nx -ex "thread apply all bt 40" 2>&1
+    [ "${2:-}" = stacks ] && command -v gdb >/dev/null &&
+      nice -n 19 timeout 120 gdb -batch -nx -ex "thread apply all bt 40" "$hark" "$hark_pid" 2>&1
   } > "$logs/stall-$1.txt" 2>&1
 }
-# The dumps run apart from the watcher, so a turn ending while one is taken does not cut it off.
-stall_watch() { sleep 15; stall_dump "$1-15s" & sleep 15; stall_dump "$1-30s" & wait; }
+stall_watch() { sleep 15; stall_dump "$1-15s" & sleep 15; stall_dump "$1-30s" stacks & wait; }
 # freeze_hark: 0.3 s into the phase just reached, Hark stops for 1 s (SIGSTOP/SIGCONT).
 freeze_hark() { sleep 0.3; kill -STOP $hark_pid; sleep 1; kill -CONT $hark_pid; frozen=$((frozen + 1)); }
 
