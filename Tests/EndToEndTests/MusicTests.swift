@@ -116,7 +116,9 @@ import Testing
         let full = 0.125
         let levels = gains.map { $0 > full * 0.6 ? "F" : $0 < full * 0.25 ? "d" : "?" }.joined()
         print("measured: music gain per 200 ms (F full, d ducked): \(levels)")
-        #expect(levels.range(of: #"F+\??d{3,}\??F+"#, options: .regularExpression) != nil, "\(levels)")
+        // A window the change falls in, and one holding the quiet gap between two plays of the
+        // stream, read between the thresholds ("?"): up to two on either side of the ducked stretch.
+        #expect(levels.range(of: #"F+\?{0,2}d{3,}\?{0,2}F+"#, options: .regularExpression) != nil, "\(levels)")
     }
 }
 
