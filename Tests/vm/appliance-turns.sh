@@ -17,8 +17,8 @@
 # playback underruns); in the 4th another user's program spins on the one CPU for the whole
 # turn (a busy board: the microphone's encoder falls behind and works through a backlog).
 # Every later turn must still work, with no restart of the process or the session, and no turn
-# may take longer than 60 s. A turn still running after 15 s and 30 s has its threads' waits
-# and stacks saved (logs/stall-*.txt). `make test` runs 4 turns, `make soak-vm` 50.
+# may take longer than 60 s. A turn still running after 15 s has its threads' waits saved, after
+# 30 s their stacks too (logs/stall-*.txt). `make test` runs 4 turns, `make soak-vm` 50.
 # Needs HARK_BIN (hark), HARK_SIM_BIN (hark-sim), HARK_REPO (the repository, for Fixtures).
 set -u
 . /mnt/guest-lib.sh
