@@ -12,24 +12,26 @@ import Synchronization
 /// task wakes at the old deadline, sees the new one and sleeps the rest. Only a move to an
 /// earlier moment, or `cancel`, cancels the task.
 public struct ClockTimers<ID: Hashable & Sendable> {
+    private let clock: any Clock<Duration>
+    /// Time elapsed on `clock` since these timers were made: the scale deadlines are kept on.
+    private let reading: ClockReading
     private var running: [ID: (armed: ArmedTimer<ID>, task: Task<Void, Never>)] = [:]
     private var generations = 0
-    /// Time on the clock of the first `schedule` (every call passes the same clock).
-    private var reading: ClockReading?
 
-    public init() {}
+    public init(clock: any Clock<Duration>) {
+        self.clock = clock
+        reading = ClockReading(clock)
+    }
 
-    /// Starts `id`, or moves a running one: `fire(id, generation)` after `delay` on `clock`,
-    /// unless it is cancelled first.
-    public mutating func schedule(_ id: ID, after delay: Duration, on clock: any Clock<Duration>,
-                                  fire: @escaping @Sendable (ID, Int) -> Void) {
+    /// Starts `id`, or moves a running one: `fire(id, generation)` after `delay`, unless it is
+    /// cancelled first.
+    public mutating func schedule(_ id: ID, after delay: Duration, fire: @escaping @Sendable (ID, Int) -> Void) {
         generations += 1
-        let reading = self.reading ?? ClockReading(clock)
-        self.reading = reading
         let deadline = reading.elapsed() + delay
         if let current = running[id], current.armed.move(to: deadline, generation: generations, fire: fire) { return }
         running[id]?.task.cancel()
         let armed = ArmedTimer(id: id, deadline: deadline, generation: generations, fire: fire)
+        let (clock, reading) = (clock, reading)
         running[id] = (armed, Task {
             while true {
                 switch armed.step(at: reading.elapsed()) {

@@ -14,7 +14,7 @@ public actor LWAAuthorizer: AccessTokenProvider {
     private var machine: TokenRefreshMachine
     private var refreshToken: RefreshToken?
     private var currentAccessToken: AccessToken?
-    private var timers = ClockTimers<TokenRefreshMachine.Timer>()
+    private var timers: ClockTimers<TokenRefreshMachine.Timer>
     private var waiters: [Int: CheckedContinuation<AccessToken, any Error>] = [:]
     private var nextWaiter = 0
     private let statesContinuation: AsyncStream<AuthorizationState>.Continuation
@@ -29,6 +29,7 @@ public actor LWAAuthorizer: AccessTokenProvider {
         self.client = client
         self.store = store
         self.clock = clock
+        timers = ClockTimers(clock: clock)
         self.jitter = jitter
         self.logger = logger
         machine = TokenRefreshMachine(jitter: jitter)
@@ -181,7 +182,7 @@ public actor LWAAuthorizer: AccessTokenProvider {
                 refreshToken = nil
                 do { try store.delete() } catch { logger.error("cannot remove the refresh token: \(error)") }
             case .schedule(let timer, let delay):
-                timers.schedule(timer, after: delay, on: clock) { timer, _ in
+                timers.schedule(timer, after: delay) { timer, _ in
                     Task { await self.timerFired(timer) }
                 }
             case .cancel(let timer):

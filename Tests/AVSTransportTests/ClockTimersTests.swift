@@ -38,10 +38,10 @@ import TestSupport
         let counting = CountingClock()
         let clock = counting.base
         let firings = Firings()
-        var timers = ClockTimers<String>()
+        var timers = ClockTimers<String>(clock: counting)
         // Pushed back by 1 s ten times, as every request pushes back the ping.
         for step in 0..<10 {
-            timers.schedule("ping", after: .seconds(5), on: counting) { firings.record($0, $1, clock) }
+            timers.schedule("ping", after: .seconds(5)) { firings.record($0, $1, clock) }
             try await waitUntil { clock.sleeperCount == 1 }
             #expect(clock.sleeperCount == 1, "push \(step)")
             await clock.advance(by: .seconds(1))
@@ -64,9 +64,9 @@ import TestSupport
     @Test func aTimerMovedEarlierFiresAtTheEarlierMoment() async throws {
         let clock = ManualClock()
         let firings = Firings()
-        var timers = ClockTimers<String>()
-        timers.schedule("limit", after: .seconds(60), on: clock) { firings.record($0, $1, clock) }
-        timers.schedule("limit", after: .seconds(2), on: clock) { firings.record($0, $1, clock) }
+        var timers = ClockTimers<String>(clock: clock)
+        timers.schedule("limit", after: .seconds(60)) { firings.record($0, $1, clock) }
+        timers.schedule("limit", after: .seconds(2)) { firings.record($0, $1, clock) }
         await clock.advance(by: .milliseconds(2_100))
         try await waitUntil { !firings.all.isEmpty }
         let fired = try #require(firings.all.first)
@@ -80,15 +80,15 @@ import TestSupport
     @Test func aCancelledTimerNeverFiresAndAnotherIsUntouched() async throws {
         let clock = ManualClock()
         let firings = Firings()
-        var timers = ClockTimers<String>()
-        timers.schedule("a", after: .seconds(1), on: clock) { firings.record($0, $1, clock) }
-        timers.schedule("b", after: .seconds(1), on: clock) { firings.record($0, $1, clock) }
+        var timers = ClockTimers<String>(clock: clock)
+        timers.schedule("a", after: .seconds(1)) { firings.record($0, $1, clock) }
+        timers.schedule("b", after: .seconds(1)) { firings.record($0, $1, clock) }
         timers.cancel("a")
         await clock.advance(by: .seconds(2))
         try await waitUntil { !firings.all.isEmpty }
         #expect(firings.all.map(\.id) == ["b"])
         // After it fired, scheduling it again starts a new timer.
-        timers.schedule("b", after: .seconds(1), on: clock) { firings.record($0, $1, clock) }
+        timers.schedule("b", after: .seconds(1)) { firings.record($0, $1, clock) }
         await clock.advance(by: .seconds(2))
         try await waitUntil { firings.all.count == 2 }
         #expect(firings.all.map(\.id) == ["b", "b"])

@@ -37,7 +37,7 @@ final class ConnectionCore {
     var tokenTask: Task<Void, Never>?
     /// A pending `accessTokenRejected` call that the next token fetch waits for.
     var rejection: Task<Void, Never>?
-    var timers = ClockTimers<ConnectionStateMachine.Timer>()
+    var timers: ClockTimers<ConnectionStateMachine.Timer>
     var pending: [OutgoingRequest] = []
     var inFlight: [ObjectIdentifier: OutgoingRequest] = [:]
     var downchannel: TransferID?
@@ -53,6 +53,7 @@ final class ConnectionCore {
         self.tokens = tokens
         self.context = context
         self.clock = clock
+        timers = ClockTimers(clock: clock)
         self.logger = logger
         self.endpoint = endpoint
         self.endpointStore = endpointStore
@@ -149,7 +150,7 @@ final class ConnectionCore {
                 for request in waiting where !request.outcome.isComplete { startRequest(request) }
             case .schedule(let timer, let delay):
                 let inbox = self.inbox
-                timers.schedule(timer, after: delay, on: clock) { timer, _ in
+                timers.schedule(timer, after: delay) { timer, _ in
                     inbox.yield(.machine(.timerFired(timer), generation: nil))
                 }
             case .cancel(let timer):

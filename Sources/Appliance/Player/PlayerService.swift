@@ -71,7 +71,7 @@ public actor PlayerService {
     private let contextEntry: Mutex<ContextEntry>
     private var runCounter = 0
     private var stream: (run: Int, control: StreamControl, task: Task<Void, Never>)?
-    private var timers = ClockTimers<AudioPlayer.AudioPlayerTimer>()
+    private var timers: ClockTimers<AudioPlayer.AudioPlayerTimer>
     private var focus = ContentFocus.foreground
     private var speaker = (volume: 50, muted: false)
     private var contentActive = false
@@ -99,6 +99,7 @@ public actor PlayerService {
         self.send = send
         self.fullContext = fullContext
         self.clock = clock
+        timers = ClockTimers(clock: clock)
         self.logger = logger
         self.observe = observe
         self.provide = provide
@@ -229,7 +230,7 @@ public actor PlayerService {
             stream?.control.resume()
         case .schedule(let timer, let delay):
             let inbox = self.inbox
-            timers.schedule(timer, after: delay, on: self.clock) { timer, generation in
+            timers.schedule(timer, after: delay) { timer, generation in
                 inbox.yield(.timer(timer, generation: generation))
             }
         case .cancel(let timer):

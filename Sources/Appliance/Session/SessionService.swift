@@ -58,7 +58,7 @@ public actor SessionService {
     private var upload: (run: Int, upload: RecognizeUpload, stop: StopFlag)?
     private var recognizeMessageId: String?
     private var speech: (run: Int, stop: StopFlag, task: Task<Void, Never>)?
-    private var timers = ClockTimers<TimerID>()
+    private var timers: ClockTimers<TimerID>
     private var connected = false
     let eventQueue: AsyncStream<Event>.Continuation
     private let events: AsyncStream<Event>
@@ -80,6 +80,7 @@ public actor SessionService {
         }
         session = DialogSession(settings: settings)
         self.services = services
+        timers = ClockTimers(clock: services.clock)
         self.micFormat = micFormat
         self.logger = logger
         self.observe = observe
@@ -329,7 +330,7 @@ public actor SessionService {
             }
         case .schedule(let timer, let delay):
             let inbox = self.inbox
-            timers.schedule(timer, after: delay, on: services.clock) { timer, generation in
+            timers.schedule(timer, after: delay) { timer, generation in
                 inbox.yield(.timer(timer, generation: generation))
             }
         case .cancel(let timer):
